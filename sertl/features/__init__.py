@@ -1,0 +1,20 @@
+"""Acoustic features: openSMILE functionals, spectrograms, and the feature cache."""
+
+from .cache import CACHE_VERSION, FeatureCache, Features, extract, extract_table, file_digest
+from .smile import DIMENSIONS, OpenSmileExtractor, is09_subset_names
+from .spectrogram import LogMel, LogSpectrogram, mel_filterbank
+
+__all__ = [
+    "CACHE_VERSION",
+    "DIMENSIONS",
+    "FeatureCache",
+    "Features",
+    "LogMel",
+    "LogSpectrogram",
+    "OpenSmileExtractor",
+    "extract",
+    "extract_table",
+    "file_digest",
+    "is09_subset_names",
+    "mel_filterbank",
+]

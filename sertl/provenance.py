@@ -1,0 +1,163 @@
+"""Provenance of every result: data, manifest hash, profile, seed, version, device, time."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import platform
+import subprocess
+import time
+from pathlib import Path
+
+import pandas as pd
+
+from .features.cache import file_digest
+
+
+def manifest_hash(table: pd.DataFrame) -> str:
+    """SHA-256 over the sorted (path relative to the corpus root, content digest) pairs.
+
+    Two copies of the same corpus in different folders give the same hash; any
+    changed, added or removed file changes it.
+    """
+    root = Path(table.attrs.get("root", "/"))
+    entries = []
+    for path in table["file"]:
+        try:
+            rel = str(Path(path).relative_to(root))
+        except ValueError:
+            rel = str(path)
+        entries.append(f"{rel}\t{file_digest(path)}")
+    return hashlib.sha256("\n".join(sorted(entries)).encode()).hexdigest()
+
+
+def git_commit() -> str:
+    """The commit of the sertl checkout (``+dirty`` with uncommitted changes), if any."""
+    here = Path(__file__).resolve().parent
+    try:
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=here,
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=True,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=here,
+            capture_output=True,
+            text=True,
+            timeout=10,
+        ).stdout.strip()
+        return commit + ("+dirty" if dirty else "")
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+
+
+def device_description(device: str = "cpu") -> str:
+    """A human-readable description of where the computation ran."""
+    import torch
+
+    if device.startswith("cuda") and torch.cuda.is_available():
+        return f"GPU {torch.cuda.get_device_name(0)}"
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"CPU {cpu}, {len(os.sched_getaffinity(0))} cores"
+
+
+class Provenance:
+    """Collects what a chapter ran on; shown as the chapter's last cell.
+
+    Args:
+        chapter: Chapter identifier.
+        profile: Parameter profile name (smoke, default, paper, or custom).
+        parameters: The chapter's parameters.
+        seed: The master seed.
+        device: The torch device used.
+    """
+
+    def __init__(
+        self, chapter: str, profile: str, parameters: dict, seed: int, device: str = "cpu"
+    ) -> None:
+        self.chapter = chapter
+        self.profile = profile
+        self.parameters = dict(parameters)
+        self.seed = seed
+        self.device = device
+        self.start = time.time()
+        self.data: dict[str, dict] = {}
+
+    def add_data(self, table: pd.DataFrame) -> None:
+        """Record one corpus table (origin, counts, manifest hash)."""
+        name = str(table["corpus"].iloc[0])
+        self.data[name] = {
+            "corpus": name,
+            "origin": table.attrs.get("origin", "unknown"),
+            "files": len(table),
+            "speakers": int(table["speaker"].nunique()),
+            "manifest": manifest_hash(table)[:16],
+        }
+
+    @property
+    def origins(self) -> set[str]:
+        """The origins of the data used (``{"real"}``, ``{"synthetic"}`` or both)."""
+        return {d["origin"] for d in self.data.values()}
+
+    def record(self) -> dict:
+        """Return the provenance as a flat dictionary."""
+        from . import __version__
+
+        return {
+            "chapter": self.chapter,
+            "profile": self.profile,
+            "seed": self.seed,
+            "parameters": self.parameters,
+            "data": list(self.data.values()),
+            "sertl": __version__,
+            "commit": git_commit(),
+            "device": device_description(self.device),
+            "python": platform.python_version(),
+            "wall_time_s": round(time.time() - self.start, 1),
+        }
+
+    def markdown(self) -> str:
+        """Return the provenance as Markdown for the chapter's last cell."""
+        rec = self.record()
+        data = pd.DataFrame(rec["data"]) if rec["data"] else pd.DataFrame()
+        params = ", ".join(f"`{k}={v!r}`" for k, v in rec["parameters"].items())
+        lines = [
+            "**Provenance**",
+            "",
+            f"- profile: `{rec['profile']}`; seed: `{rec['seed']}`",
+            f"- parameters: {params}",
+            f"- sertl {rec['sertl']} (commit `{rec['commit']}`), Python {rec['python']}",
+            f"- device: {rec['device']}; wall time: {rec['wall_time_s']} s",
+            "",
+        ]
+        if len(data):
+            lines.append(data.to_markdown(index=False))
+        return "\n".join(lines)
+
+
+def data_banner(origins: dict[str, str]) -> str:
+    """Markdown stating which corpora are real and which synthetic."""
+    synthetic = sorted(k for k, v in origins.items() if v == "synthetic")
+    real = sorted(k for k, v in origins.items() if v == "real")
+    parts = []
+    if real:
+        parts.append(f"**Real corpora:** {', '.join(real)}.")
+    if synthetic:
+        parts.append(
+            f"**Synthetic stand-ins:** {', '.join(synthetic)}. These are generated by "
+            "`sertl.corpora.synthetic`, not recordings: numbers computed on them show "
+            "that the pipeline runs, not what the papers measured. Set `SERTL_DATA` to "
+            "your copy of the corpora to reproduce the papers."
+        )
+    return " ".join(parts)
