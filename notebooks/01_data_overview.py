@@ -122,9 +122,7 @@ for corpus, group in per_speaker.groupby("corpus"):
 axes[0].set(xlabel="speaker (sorted by id)", ylabel="files", title="Files per speaker")
 axes[0].legend(frameon=False, fontsize=8)
 order = sorted(tables)
-axes[1].boxplot(
-    [tables[c]["duration"].dropna().to_numpy(dtype=float) for c in order], showfliers=False
-)
+axes[1].boxplot([tables[c]["duration"].dropna().to_numpy(dtype=float) for c in order], showfliers=False)
 axes[1].set_xticks(range(1, len(order) + 1), order)
 axes[1].set(ylabel="seconds", title="Utterance durations")
 plt.show()
@@ -186,9 +184,7 @@ emo4 = list(emotions.FOUR_CLASS["yue"])
 dist = emotions.emotion_distance(emo4)
 coords = emotions.SCHEME.loc[list(emotions.EMOTIONS)]
 fig, axes = plt.subplots(1, 2, figsize=(10, 4))
-axes[0].scatter(
-    coords["valence"], coords["arousal"], c=[plots.EMOTION_COLOURS[e] for e in coords.index]
-)
+axes[0].scatter(coords["valence"], coords["arousal"], c=[plots.EMOTION_COLOURS[e] for e in coords.index])
 for emotion, (v, a) in coords.iterrows():
     axes[0].annotate(emotion, (v, a), fontsize=8, xytext=(3, 3), textcoords="offset points")
 axes[0].axhline(0, color="0.8", lw=0.8)
@@ -285,9 +281,7 @@ for i, a in enumerate(names):
         mmd.loc[a, b] = mmd.loc[b, a] = value
 results.save(mmd.rename_axis("corpus").reset_index(), results_dir, "mmd", prov.record())
 fig, ax = plt.subplots(figsize=(5, 4))
-plots.heatmap(
-    ax, mmd, "Squared MMD of IS09 features (diagonal: speaker halves)", fmt=".3f", cmap="rocket_r"
-)
+plots.heatmap(ax, mmd, "Squared MMD of IS09 features (diagonal: speaker halves)", fmt=".3f", cmap="rocket_r")
 plt.show()
 off = mmd.to_numpy()[~np.eye(len(names), dtype=bool)]
 diag = np.diag(mmd.to_numpy())

@@ -106,13 +106,25 @@ def execute(chapter: str, profile: str, overrides: dict | None = None, outdir: P
     return target
 
 
-def build(strict: bool = False) -> Path:
-    """Render ``book/`` (already executed) to HTML with jupyter-book; returns the HTML folder."""
+def build(path_output: Path | None = None, quiet: bool = False) -> Path:
+    """Render ``book/`` (already executed) to HTML with jupyter-book.
+
+    Args:
+        path_output: Where ``_build`` goes (default: the project folder).
+        quiet: Capture jupyter-book's output (shown only when it fails).
+
+    Returns:
+        The HTML folder.
+    """
     command = [str(Path(sys.executable).with_name("jupyter-book")), "build", str(PROJECT)]
-    if strict:
-        command += ["-W", "-n", "--keep-going"]
-    subprocess.run(command, check=True, cwd=PROJECT)
-    return PROJECT / "_build" / "html"
+    if path_output is not None:
+        command += ["--path-output", str(path_output)]
+    done = subprocess.run(command, cwd=PROJECT, capture_output=quiet, text=True)
+    if done.returncode:
+        raise RuntimeError(
+            f"jupyter-book build failed:\n{(done.stdout or '')[-3000:]}{done.stderr or ''}"
+        )
+    return (path_output or PROJECT) / "_build" / "html"
 
 
 def _parse_value(text: str):  # noqa: ANN202 - any YAML value

@@ -95,6 +95,7 @@ def sample_support(
     n_speakers: int | None = None,
     pool: np.ndarray | None = None,
     classes: Sequence | None = None,
+    per_speaker: bool = False,
 ) -> np.ndarray:
     """Draw a k-shot support set: ``k`` items per class from ``n_speakers`` speakers.
 
@@ -107,6 +108,8 @@ def sample_support(
             all speakers in ``pool``).
         pool: Indices allowed in the support set (default: all).
         classes: Classes to draw (default: those in ``y[pool]``).
+        per_speaker: Draw ``k`` items per class from *each* chosen speaker
+            (Feng & Chaspari: one sample per emotion from each of n speakers).
 
     Returns:
         Sorted indices. Where a class has fewer than ``k`` items among the chosen
@@ -121,18 +124,23 @@ def sample_support(
         speakers = rng.choice(speakers, size=n_speakers, replace=False)
         pool = pool[np.isin(groups[pool], speakers)]
     chosen = []
-    for c in classes if classes is not None else np.unique(y[pool]):
-        candidates = pool[y[pool] == c]
-        take = min(k, len(candidates))
-        if take:
-            chosen.append(rng.choice(candidates, size=take, replace=False))
+    groups_of_pool = (
+        [pool[groups[pool] == g] for g in np.unique(groups[pool])] if per_speaker else [pool]
+    )
+    for part in groups_of_pool:
+        for c in classes if classes is not None else np.unique(y[pool]):
+            candidates = part[y[part] == c]
+            take = min(k, len(candidates))
+            if take:
+                chosen.append(rng.choice(candidates, size=take, replace=False))
     return np.sort(np.concatenate(chosen)) if chosen else np.array([], dtype=int)
 
 
 class FewShotSplit:
     """Repeated few-shot splits, speaker-disjoint.
 
-    A support set of ``k`` items per class from ``n_speakers`` random speakers;
+    A support set of ``k`` items per class from each of ``n_speakers`` random
+    speakers (``per_speaker=False``: ``k`` per class in all);
     the items of all other speakers are the test set (Feng & Chaspari's
     fine-tuning protocol).
 
@@ -143,8 +151,16 @@ class FewShotSplit:
         seed: Seed of the draws.
     """
 
-    def __init__(self, k: int = 1, n_speakers: int = 2, n_repeats: int = 10, seed: int = 0) -> None:
+    def __init__(
+        self,
+        k: int = 1,
+        n_speakers: int = 2,
+        n_repeats: int = 10,
+        seed: int = 0,
+        per_speaker: bool = True,
+    ) -> None:
         self.k = k
+        self.per_speaker = per_speaker
         self.n_speakers = n_speakers
         self.n_repeats = n_repeats
         self.seed = seed
@@ -160,6 +176,8 @@ class FewShotSplit:
         groups = _groups(groups, len(X))
         rng = np.random.default_rng(self.seed)
         for _ in range(self.n_repeats):
-            support = sample_support(y, groups, self.k, rng, n_speakers=self.n_speakers)
+            support = sample_support(
+                y, groups, self.k, rng, n_speakers=self.n_speakers, per_speaker=self.per_speaker
+            )
             used = np.unique(groups[support])
             yield support, np.flatnonzero(~np.isin(groups, used))

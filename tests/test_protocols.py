@@ -68,3 +68,14 @@ def test_support_sampling_is_k_per_class_from_n_speakers_and_seeded():
     assert set(s3) <= set(pool)
     with pytest.raises(ValueError, match="speakers"):
         sample_support(y, spk, 1, np.random.default_rng(0), n_speakers=11)
+
+
+def test_per_speaker_support_is_k_per_class_from_each_speaker():
+    y = np.tile(["a", "b", "c", "d"], 30)
+    spk = np.repeat(np.arange(10), 12)
+    splitter = FewShotSplit(k=1, n_speakers=4, n_repeats=3, seed=2)
+    for support, test in splitter.split(np.zeros(len(y)), y, spk):
+        assert len(support) == 16 and len(np.unique(spk[support])) == 4
+        for g in np.unique(spk[support]):
+            assert sorted(y[support][spk[support] == g]) == ["a", "b", "c", "d"]
+        assert not set(spk[test]) & set(spk[support]) and len(test) == 6 * 12

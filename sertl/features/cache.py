@@ -19,7 +19,7 @@ from typing import Protocol
 
 import numpy as np
 import pandas as pd
-from tqdm.auto import tqdm
+from tqdm import tqdm
 
 from ..audio import SAMPLE_RATE, AudioError, FailureReport, load_audio
 from ..config import cache_dir, n_jobs
@@ -181,7 +181,8 @@ def extract(
             results[path] = value.astype(np.float32, copy=False)
 
     workers = min(n_jobs(jobs), max(1, len(todo) // chunk))
-    bar = tqdm(total=len(todo), desc=extractor.name, disable=not progress or not todo, unit="file")
+    bar = tqdm(total=len(todo), desc=extractor.name, disable=not progress or not todo, unit="file",
+               mininterval=2.0)
     if workers <= 1:
         for path in todo:
             accept(_work(extractor, [path]))

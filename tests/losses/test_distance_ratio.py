@@ -1,0 +1,55 @@
+import itertools
+
+import numpy as np
+import pytest
+import torch
+
+from sertl.losses import DistanceRatioLoss
+
+
+def plain_loop(emb: np.ndarray, labels: np.ndarray) -> float:
+    """Feng & Chaspari's equation (1), written as a loop over pairs."""
+    same, diff = [], []
+    for i, j in itertools.combinations(range(len(labels)), 2):
+        d = float(np.sqrt(((emb[i] - emb[j]) ** 2).sum()))
+        (same if labels[i] == labels[j] else diff).append(d)
+    d_same, d_diff = np.mean(same), np.mean(diff)
+    return (d_diff + d_same) / (d_diff - d_same)
+
+
+def test_matches_the_equation_written_as_a_loop():
+    rng = np.random.default_rng(0)
+    labels = rng.integers(0, 4, 24)
+    emb = rng.normal(size=(24, 16)) + labels[:, None] * 2.0  # classes apart: positive gap
+    got = DistanceRatioLoss()(torch.tensor(emb), torch.tensor(labels))
+    assert float(got) == pytest.approx(plain_loop(emb, labels), rel=1e-9)
+
+
+def test_no_same_or_no_different_pair_gives_zero_with_a_gradient():
+    emb = torch.randn(4, 3, requires_grad=True)
+    for labels in (torch.tensor([0, 1, 2, 3]), torch.tensor([1, 1, 1, 1])):
+        loss = DistanceRatioLoss()(emb, labels)
+        assert float(loss) == 0.0
+        loss.backward()
+        assert torch.all(emb.grad == 0)
+
+
+def test_overlapping_classes_do_not_blow_up():
+    emb = torch.zeros(6, 4, requires_grad=True)  # all at one point: every distance 0
+    loss = DistanceRatioLoss(min_gap=1e-2)(emb, torch.tensor([0, 0, 1, 1, 2, 2]))
+    loss.backward()
+    assert torch.isfinite(loss) and torch.isfinite(emb.grad).all()
+
+
+def test_minimising_pulls_classes_apart():
+    torch.manual_seed(0)
+    emb = torch.randn(20, 2, requires_grad=True)
+    labels = torch.arange(20) % 2
+    optim = torch.optim.Adam([emb], lr=0.05)
+    start = float(DistanceRatioLoss()(emb, labels))
+    for _ in range(300):
+        optim.zero_grad()
+        loss = DistanceRatioLoss()(emb, labels)
+        loss.backward()
+        optim.step()
+    assert float(loss) < start and float(loss) < 1.5  # 1 is the optimum

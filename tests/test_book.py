@@ -1,0 +1,109 @@
+"""The book: every chapter executes under the smoke profile; the book renders in Chromium."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+import pytest
+import yaml
+
+from sertl import book
+
+PROJECT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("chapter", book.chapters())
+def test_chapter_executes_with_smoke_profile(chapter, tmp_path):
+    out = book.execute(chapter, "smoke", outdir=tmp_path)
+    assert not book.error_outputs(out)
+    nb = json.loads(out.read_text())
+    text = json.dumps(nb["cells"])
+    assert "Synthetic stand-ins" in text  # smoke runs on synthetic data and says so
+    assert "Provenance" in text
+    assert list((tmp_path / "results").rglob("*.csv")), "results must also go to CSV"
+
+
+def test_every_profile_names_only_existing_chapters():
+    for profile in ("smoke", "default", "paper"):
+        spec = yaml.safe_load((PROJECT / "profiles" / f"{profile}.yaml").read_text())
+        assert set(spec) - {"_all"} <= set(book.chapters()), profile
+        for chapter in book.chapters():
+            assert chapter in spec, f"{chapter} has no parameters in profile {profile}"
+
+
+def test_chapter_sources_are_stripped_percent_files_with_parameters():
+    for chapter in book.chapters():
+        text = (PROJECT / "notebooks" / f"{chapter}.py").read_text()
+        assert "format_name: percent" in text
+        assert '# %% tags=["parameters"]' in text
+        assert "## Summary" in text and "## Exercises" in text and ":class: dropdown" in text
+
+
+def test_toc_lists_every_committed_chapter():
+    toc = (PROJECT / "_toc.yml").read_text()
+    for chapter in book.chapters():
+        assert f"book/{chapter}" in toc
+        assert (PROJECT / "book" / f"{chapter}.ipynb").is_file(), (
+            f"{chapter} is not executed in book/"
+        )
+
+
+def _chromium() -> str | None:
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.mark.slow
+def test_book_renders_in_headless_chromium():
+    browser = _chromium()
+    if browser is None:
+        pytest.skip("Debian's chromium is not installed")
+    out = Path(tempfile.mkdtemp(prefix="sertl-book-"))
+    html = book.build(path_output=out, quiet=True)
+    shots = PROJECT / "_build" / "screenshots"
+    shots.mkdir(parents=True, exist_ok=True)
+    pages = ["book/intro"] + [f"book/{c}" for c in book.chapters()]
+    flags = [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-quic",
+    ]
+    for page in pages:
+        path = html / f"{page}.html"
+        assert path.is_file(), f"{page} was not rendered"
+        with tempfile.TemporaryDirectory() as profile:
+            common = [browser, *flags, f"--user-data-dir={profile}", "--virtual-time-budget=15000"]
+            dom = subprocess.run(
+                [*common, "--dump-dom", path.as_uri()], capture_output=True, text=True, timeout=120
+            ).stdout
+            subprocess.run(
+                [
+                    *common,
+                    "--window-size=1280,2400",
+                    f"--screenshot={shots / (Path(page).name + '.png')}",
+                    path.as_uri(),
+                ],
+                capture_output=True,
+                timeout=120,
+            )
+        assert "<main" in dom or "bd-main" in dom, f"{page}: page did not load"
+        assert "Traceback" not in dom and 'class="output error' not in dom, f"{page}: error output"
+        for src in re.findall(r'<img[^>]+src="([^"]+)"', dom):
+            if src.startswith("data:") or src.startswith("http"):
+                continue
+            target = (path.parent / src.split("#")[0]).resolve()
+            assert target.is_file(), f"{page}: broken image {src}"
+        if "$$" in path.read_text() or "math notranslate" in path.read_text():
+            assert "mjx-container" in dom, f"{page}: math did not render"
+        assert (shots / (Path(page).name + ".png")).is_file()
+    shutil.rmtree(out, ignore_errors=True)
