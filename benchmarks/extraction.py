@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -41,15 +40,17 @@ def sertl_run(feature_set: str, cache: str) -> tuple[float, int, float]:
         "from sertl import corpora, features\n"
         f"files = open({str(files_list)!r}).read().split('\\n')\n"
         "t = time.perf_counter()\n"
-        f"r = features.extract(files, features.OpenSmileExtractor({feature_set!r}), progress=False)\n"
+        f"ex = features.OpenSmileExtractor({feature_set!r})\n"
+        "r = features.extract(files, ex, progress=False)\n"
         "dt = time.perf_counter() - t\n"
         "peak = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,"
         " resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024\n"
         "print(dt, len(r.files), peak)\n"
     )
     env = dict(os.environ, SERTL_CACHE=cache)
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                         env=env)
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
+    )
     dt, n, peak = out.stdout.strip().splitlines()[-1].split()
     return float(dt), int(n), float(peak)
 
@@ -85,7 +86,6 @@ if __name__ == "__main__":
         "peak_rss_warm_mib": round(peak_warm),
         "date": time.strftime("%Y-%m-%d"),
     }
-    del resource
     out = HERE / "results" / f"extraction-{args.feature_set}.json"
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(result, indent=2) + "\n")

@@ -62,8 +62,6 @@ except ImportError:  # pragma: no cover - only on a fresh notebook server
     )
     import sertl
 
-import zlib
-
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -73,7 +71,7 @@ from sklearn.preprocessing import StandardScaler
 from tqdm import tqdm
 
 from sertl import features, papers, plots, results, stats
-from sertl.device import resolve_device, seed_everything
+from sertl.device import resolve_device, seed_everything, stable_seed
 from sertl.metrics import confusion, uar
 from sertl.models import SiameseNet, classify, train_siamese
 from sertl.protocols import FewShotSplit, LeaveOneSpeakerOut
@@ -107,8 +105,8 @@ EMOTIONS = ["angry", "happy", "sad", "fear"]
 
 
 def run_seed(*parts) -> int:  # noqa: ANN002
-    """A stable seed for one model (independent of Python's hash randomisation)."""
-    return (seed * 1_000_003 + zlib.crc32("/".join(map(str, parts)).encode())) % 2**31
+    """A seed for one model of the grid, stable across processes."""
+    return stable_seed(seed, *parts)
 
 
 # %% [markdown]

@@ -33,3 +33,14 @@ def seed_everything(seed: int) -> None:
     if torch.cuda.is_available():
         torch.cuda.manual_seed_all(seed)
         torch.backends.cudnn.benchmark = False
+
+
+def stable_seed(base: int, *parts: object) -> int:
+    """A seed derived from a base seed and names or numbers.
+
+    Unlike ``hash``, it does not change between Python processes, so each model
+    of an experiment grid gets the same seed on every run.
+    """
+    import zlib
+
+    return (base * 1_000_003 + zlib.crc32("/".join(map(str, parts)).encode())) % 2**31

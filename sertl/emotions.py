@@ -80,3 +80,28 @@ def check_mapping(corpus: str, mapping: dict[str, str | None]) -> None:
     bad = {k: v for k, v in mapping.items() if v is not None and v not in SCHEME.index}
     if bad:
         raise ValueError(f"{corpus}: labels map to non-canonical emotions {bad}")
+
+
+def pure_negative_pairs(
+    emotions: list[str] | tuple[str, ...], valence_weight: float = 0.5, threshold: float = 1.0
+) -> set[frozenset[str]]:
+    """Pairs of emotions far apart in compressed valence-arousal space.
+
+    Yue et al. call them *pure negative* (PN) pairs; every other pair of
+    different emotions is a *medium negative* (MN) pair. With the scheme's
+    coordinates, a valence weight of 0.5 and a threshold of 1.0, the PN pairs of
+    angry, happy, sad and neutral are {happy, sad} and {angry, sad}, as in the
+    paper.
+
+    Args:
+        emotions: Canonical emotions.
+        valence_weight: See :func:`emotion_distance`.
+        threshold: Pairs at a larger distance are PN.
+    """
+    dist = emotion_distance(emotions, valence_weight)
+    return {
+        frozenset({a, b})
+        for i, a in enumerate(emotions)
+        for b in emotions[i + 1 :]
+        if dist.loc[a, b] > threshold
+    }

@@ -3,6 +3,7 @@
 from .cache import CACHE_VERSION, FeatureCache, Features, extract, extract_table, file_digest
 from .smile import DIMENSIONS, OpenSmileExtractor, is09_subset_names
 from .spectrogram import LogMel, LogSpectrogram, mel_filterbank
+from .ssl import TransformersExtractor
 
 __all__ = [
     "CACHE_VERSION",
@@ -12,6 +13,7 @@ __all__ = [
     "LogMel",
     "LogSpectrogram",
     "OpenSmileExtractor",
+    "TransformersExtractor",
     "extract",
     "extract_table",
     "file_digest",

@@ -181,8 +181,13 @@ def extract(
             results[path] = value.astype(np.float32, copy=False)
 
     workers = min(n_jobs(jobs), max(1, len(todo) // chunk))
-    bar = tqdm(total=len(todo), desc=extractor.name, disable=not progress or not todo, unit="file",
-               mininterval=2.0)
+    bar = tqdm(
+        total=len(todo),
+        desc=extractor.name,
+        disable=not progress or not todo,
+        unit="file",
+        mininterval=2.0,
+    )
     if workers <= 1:
         for path in todo:
             accept(_work(extractor, [path]))
