@@ -78,6 +78,7 @@ except ImportError:  # pragma: no cover - only on a fresh notebook server
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+import torch
 from IPython.display import Markdown, display
 from sklearn.preprocessing import StandardScaler
 from tqdm import tqdm
@@ -303,6 +304,8 @@ for src, tgt in tqdm(pairs, desc="pairs"):
         for method in METHODS:
             metric, weight = metric_for(method)
             for s in seeds:
+                # seed before building: the initial weights must not depend on earlier work
+                torch.manual_seed(run_seed("init", src, extractor, method, s))
                 head = FewShotHead(x_src.shape[1], len(EMOTIONS))
                 train_head(
                     head,

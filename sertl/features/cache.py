@@ -178,6 +178,8 @@ def extract(
                 continue
             if store is not None:
                 store.put(digests[path], value)
+                # use exactly what a warm run will read back (float16 storage rounds)
+                value = np.asarray(value, dtype=store.dtype)
             results[path] = value.astype(np.float32, copy=False)
 
     workers = min(n_jobs(jobs), max(1, len(todo) // chunk))

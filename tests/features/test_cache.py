@@ -81,3 +81,11 @@ def test_interrupted_write_leaves_no_entry(tmp_path, monkeypatch):
     assert not [p for p in tmp_path.rglob("*") if p.is_file()]
     store.put("ab" * 16, np.ones(3))
     assert np.array_equal(store.get("ab" * 16), np.ones(3))
+
+
+def test_cold_and_warm_runs_return_the_same_bits_with_float16_storage(files, tmp_path, monkeypatch):
+    monkeypatch.setenv("SERTL_CACHE", str(tmp_path / "cache"))
+    cold = extract(files, Counting(tmp_path / "c"), jobs=1, progress=False, dtype="float16")
+    warm = extract(files, Counting(tmp_path / "c"), jobs=1, progress=False, dtype="float16")
+    assert len((tmp_path / "c").read_text()) == len(files)  # the second run read the cache
+    assert np.array_equal(cold.values, warm.values)
