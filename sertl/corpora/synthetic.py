@@ -223,14 +223,13 @@ class Item:
 def _write_tree(root: Path, name: str) -> None:
     spec = SPECS[name]
     items, extra = spec.plan()
-    for index, item in enumerate(items):
+    for item in items:
         digest = hashlib.sha256(f"{name}/{item.relpath}".encode()).digest()
         rng = np.random.default_rng(int.from_bytes(digest[:8], "little"))
         audio = synthesize(rng, item.speaker, item.emotion, spec.style)
         path = root / item.relpath
         path.parent.mkdir(parents=True, exist_ok=True)
         sf.write(str(path), audio, SAMPLE_RATE, subtype="PCM_16")
-        del index
     for relpath, text in extra.items():
         path = root / relpath
         path.parent.mkdir(parents=True, exist_ok=True)
