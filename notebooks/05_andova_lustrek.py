@@ -184,9 +184,11 @@ display(summary)
 # the prediction is the target emotion with the highest probability.
 #
 # **FCNN.** 1000, 500 and 300 tanh units and a softmax over four emotions,
-# trained on the standardised source (`fcnn_epochs` epochs, Adam);
+# trained on the source (`fcnn_epochs` epochs, Adam), with every input
+# standardised by the source's statistics (our choice; the paper does not say);
 # all layers but the output are then frozen, and the output layer is trained
-# on the target subject.
+# on the target subject. The source network is trained once per source and
+# seed and fine-tuned separately for each target subject.
 #
 # **DBN.** The paper gives no sizes. Our choice: three Bernoulli RBMs
 # (`dbn_hidden`: 512, 256 and 128 units in the `paper` profile, 256, 128 and 64
@@ -234,6 +236,14 @@ for (src_name, tgt_name), s in tqdm(units, desc="pairs x seeds"):
     score("majority", "reference", pair, s, "all", y_tgt, np.full(len(y_tgt), majority), rows, preds)
     model = forest(s).fit(x_src, y_src)
     score("random forest", "scenario 1", pair, s, "all", y_tgt, model.predict(x_tgt), rows, preds)
+    # the FCNN's source training does not depend on the target subject: train it once
+    fcnn_source = TransferFCNN(
+        epochs=fcnn_epochs,
+        fine_tune_epochs=fcnn_epochs,
+        batch_size=fcnn_batch,
+        device=device,
+        random_state=s,
+    ).fit(x_src, y_src)
     subjects = sorted(set(spk))
     if max_subjects is not None and len(subjects) > max_subjects:
         subjects = sorted(np.random.default_rng(s).choice(subjects, max_subjects, replace=False))
@@ -300,13 +310,7 @@ for (src_name, tgt_name), s in tqdm(units, desc="pairs x seeds"):
             rows,
             preds,
         )
-        fcnn = TransferFCNN(
-            epochs=fcnn_epochs,
-            fine_tune_epochs=fcnn_epochs,
-            batch_size=fcnn_batch,
-            device=device,
-            random_state=s,
-        ).fit(x_src, y_src, xt, yt)
+        fcnn = fcnn_source.fine_tune(xt, yt)
         score(
             "FCNN, output layer fine-tuned", "scenario 3", pair, s, subject, ye, fcnn.predict(xe), rows, preds
         )

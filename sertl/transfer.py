@@ -38,7 +38,7 @@ class NeutralNormalizer:
             mask = domain == d
             neutral = mask & (y == self.neutral)
             if not neutral.any():
-                raise ValueError(f"domain {d!r} has no {self.neutral!r} training speech")
+                raise ValueError(f"domain {str(d)!r} has no {self.neutral!r} training speech")
             self.mean_[d] = X[neutral].mean(0)
             self.scale_[d] = X[mask].std(0) + 1e-8
         return self
@@ -49,7 +49,7 @@ class NeutralNormalizer:
         out = np.empty_like(X)
         for d in np.unique(domain):
             if d not in self.mean_:
-                raise KeyError(f"domain {d!r} was not seen in fit")
+                raise KeyError(f"domain {str(d)!r} was not seen in fit")
             mask = domain == d
             out[mask] = (X[mask] - self.mean_[d]) / self.scale_[d]
         return out

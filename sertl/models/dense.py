@@ -9,6 +9,7 @@ from sklearn.neural_network import BernoulliRBM
 from sklearn.preprocessing import MinMaxScaler, StandardScaler
 
 from ..device import resolve_device
+from .loop import minibatch_epochs
 
 
 def fit_torch_classifier(
@@ -43,21 +44,16 @@ def fit_torch_classifier(
     optim = torch.optim.Adam(params if params is not None else model.parameters(), lr=lr)
     loss_fn = torch.nn.CrossEntropyLoss()
     gen = torch.Generator().manual_seed(seed)
-    losses = []
-    model.train()
-    for _ in range(epochs):
-        order = torch.randperm(len(xt), generator=gen).to(device)
-        total = 0.0
-        for start in range(0, len(xt), batch_size):
-            idx = order[start : start + batch_size]
-            optim.zero_grad()
-            loss = loss_fn(model(xt[idx]), yt[idx])
-            loss.backward()
-            optim.step()
-            total += loss.item() * len(idx)
-        losses.append(total / len(xt))
-    model.eval()
-    return losses
+    return minibatch_epochs(
+        model,
+        xt,
+        yt,
+        epochs,
+        optim,
+        batch_size,
+        lambda n: torch.randperm(n, generator=gen),
+        lambda xb, yb: loss_fn(model(xb), yb),
+    )
 
 
 class _Encoded:
@@ -124,18 +120,18 @@ class TransferFCNN(_Encoded):
         X_target: np.ndarray | None = None,  # noqa: N803
         y_target: Sequence | None = None,
     ) -> TransferFCNN:
-        """Train on the source, then fine-tune the output layer on the target."""
+        """Train on the source; with target data, then fine-tune the output layer on it.
+
+        The inputs are standardised with the source's statistics, so the
+        source-trained network does not depend on the target: fit it once and
+        call :meth:`fine_tune` for each target subject.
+        """
         import torch
 
         self.device_ = resolve_device(self.device)
         torch.manual_seed(self.random_state)
-        both = X_source if X_target is None else np.vstack([X_source, X_target])
-        self.scaler_ = StandardScaler().fit(both)
-        self.classes_ = np.unique(
-            np.concatenate(
-                [np.asarray(y_source)] + ([np.asarray(y_target)] if y_target is not None else [])
-            )
-        )
+        self.scaler_ = StandardScaler().fit(np.asarray(X_source, float))
+        self.classes_ = np.unique(np.asarray(y_source))
         layers, width = [], np.asarray(X_source).shape[1]
         for h in self.hidden:
             layers += [torch.nn.Linear(width, h), torch.nn.Tanh()]
@@ -153,21 +149,44 @@ class TransferFCNN(_Encoded):
         )
         self.target_loss_ = []
         if X_target is not None and len(X_target):
-            output = self.net_[-1]
-            for p in self.net_[:-1].parameters():
-                p.requires_grad_(False)
-            self.target_loss_ = fit_torch_classifier(
-                self.net_,
-                self._prepare(X_target),
-                self._encode(y_target),
-                self.fine_tune_epochs,
-                self.lr,
-                self.batch_size,
-                self.device_,
-                self.random_state + 1,
-                params=output.parameters(),
-            )
+            self._fine_tune_output(X_target, y_target)
         return self
+
+    def fine_tune(self, X_target: np.ndarray, y_target: Sequence) -> TransferFCNN:  # noqa: N803
+        """A copy of this source-trained network with its output layer fine-tuned.
+
+        The hidden layers are frozen; only the output layer is trained on the
+        target speech. ``self`` is left unchanged.
+
+        Raises:
+            ValueError: A target label is not one of the source's classes.
+        """
+        import copy
+
+        if not hasattr(self, "net_"):
+            raise RuntimeError("fit the network on the source before fine-tuning it")
+        tuned = copy.copy(self)
+        tuned.net_ = copy.deepcopy(self.net_)
+        tuned._fine_tune_output(X_target, y_target)
+        return tuned
+
+    def _fine_tune_output(self, X_target: np.ndarray, y_target: Sequence) -> None:  # noqa: N803
+        unknown = sorted(set(np.asarray(y_target).tolist()) - set(self.classes_.tolist()))
+        if unknown:
+            raise ValueError(f"target labels {unknown} are not among the source classes")
+        for p in self.net_[:-1].parameters():
+            p.requires_grad_(False)
+        self.target_loss_ = fit_torch_classifier(
+            self.net_,
+            self._prepare(X_target),
+            self._encode(y_target),
+            self.fine_tune_epochs,
+            self.lr,
+            self.batch_size,
+            self.device_,
+            self.random_state + 1,
+            params=self.net_[-1].parameters(),
+        )
 
 
 class DBNClassifier(_Encoded):

@@ -8,6 +8,8 @@ import numpy as np
 import torch
 from torch import nn
 
+from .loop import minibatch_epochs
+
 
 class FewShotHead(nn.Module):
     """A classifier on fixed speech features: two layers to an embedding, then a linear layer.
@@ -56,23 +58,13 @@ def train_head(
     yt = torch.as_tensor(np.array(y), dtype=torch.long, device=device)
     optim = torch.optim.Adam(model.parameters(), lr=lr, weight_decay=1e-4)
     ce = nn.CrossEntropyLoss()
-    history = []
-    for _ in range(epochs):
-        order = rng.permutation(len(xt))
-        total = 0.0
-        for start in range(0, len(order), batch_size):
-            idx = order[start : start + batch_size]
-            optim.zero_grad()
-            emb, logits = model(xt[idx])
-            loss = ce(logits, yt[idx])
-            if metric is not None:
-                loss = loss + kappa * metric(emb, yt[idx])
-            loss.backward()
-            optim.step()
-            total += loss.item() * len(idx)
-        history.append(total / len(xt))
-    model.eval()
-    return history
+
+    def batch_loss(xb: torch.Tensor, yb: torch.Tensor) -> torch.Tensor:
+        emb, logits = model(xb)
+        loss = ce(logits, yb)
+        return loss if metric is None else loss + kappa * metric(emb, yb)
+
+    return minibatch_epochs(model, xt, yt, epochs, optim, batch_size, rng.permutation, batch_loss)
 
 
 @torch.no_grad()
