@@ -27,6 +27,7 @@
 profile = "default"
 data = "auto"  # unused here: the scoreboard reads what the other chapters computed
 results_root = "results"
+paper_runs_root = "paper-runs"  # results of chapters executed under the `paper` profile
 n_boot = 2000
 seed = 0
 results_dir = "results/06_scoreboard"
@@ -52,22 +53,28 @@ import pandas as pd
 from IPython.display import Markdown, display
 
 from sertl import papers, results
+from sertl.book import profile_parameters
 from sertl.provenance import Provenance
 
-prov = Provenance("06_scoreboard", profile, {"results_root": results_root, "n_boot": n_boot}, seed)
-root = Path(results_root)
+prov = Provenance(
+    "06_scoreboard",
+    profile,
+    {"results_root": results_root, "paper_runs_root": paper_runs_root, "n_boot": n_boot},
+    seed,
+)
+root, paper_root = Path(results_root), Path(paper_runs_root)
 rng = np.random.default_rng(seed)
 
 
-def provenance_of(chapter: str, name: str = "scores") -> dict | None:
+def provenance_of(chapter: str, name: str = "scores", base: Path = root) -> dict | None:
     """The provenance record a chapter saved with its scores, if it ran."""
-    path = root / chapter / f"{name}.json"
+    path = base / chapter / f"{name}.json"
     return json.loads(path.read_text()) if path.is_file() else None
 
 
-def scores_of(chapter: str) -> pd.DataFrame | None:
+def scores_of(chapter: str, base: Path = root) -> pd.DataFrame | None:
     """A chapter's tidy scores, if it ran."""
-    path = root / chapter / "scores.csv"
+    path = base / chapter / "scores.csv"
     return pd.read_csv(path) if path.is_file() else None
 
 
@@ -96,117 +103,177 @@ def origin(rec: dict | None, corpora: list[str]) -> str:
 
 # %%
 CORPUS_TITLES = {n: sertl.corpora.info(n).title for n in sertl.corpora.names()}
-rows = []
 
-# Feng & Chaspari: Table 1 (UAR %, best cell of the fine-tuning grid)
-feng, feng_prov = scores_of("02_feng_chaspari"), provenance_of("02_feng_chaspari")
-for _, pub in papers.published("feng_chaspari").iterrows():
-    row = {
-        "paper": "Feng & Chaspari",
-        "table": pub["table"],
-        "method": pub["method"],
-        "setting": f"{pub['source']} → {pub['target']}",
-        "metric": "UAR",
-        "paper value": pub["value"],
-        "chapter": "02_feng_chaspari",
-    }
-    if feng is None:
-        row["note"] = "chapter not executed"
-    else:
-        sub = feng[(feng["source"] == pub["source"]) & (feng["method"] == pub["method"])]
-        if pub["method"] == "IDT":
-            sub = feng[feng["method"] == "IDT"]
-        if pub["method"].startswith("fine-tuning") and len(sub):
-            best = sub.groupby(["frozen", "speakers"])["uar"].mean().idxmax()
-            sub = sub[(sub["frozen"] == best[0]) & (sub["speakers"] == best[1])]
-        if len(sub):
-            row.update(zip(["reproduced", "ci low", "ci high"], ci(sub["uar"]), strict=True))
-            row["data"] = origin(feng_prov, [pub["source"], pub["target"]])
-            row["profile"] = feng_prov["profile"]
-        else:
-            row["note"] = f"needs {CORPUS_TITLES.get(pub['source'], pub['source'])} (not configured)"
-            stand_in = feng[feng["method"] == pub["method"]]
-            if len(stand_in):
-                cells = ["source", "frozen", "speakers"] if pub["method"].startswith("fine") else ["source"]
-                # the best cell per source, as the paper reports fine-tuning
-                per_source = stand_in.groupby(cells)["uar"].mean().groupby("source").max()
-                row["stand-in"] = "; ".join(f"{s}: {v:.1f}" for s, v in per_source.items())
-    rows.append(row)
 
-# Lian et al.: Table 3 (UA %)
-lian, lian_prov = scores_of("03_lian"), provenance_of("03_lian")
-for _, pub in papers.published("lian").iterrows():
-    row = {
-        "paper": "Lian et al.",
-        "table": pub["table"],
-        "method": pub["method"],
-        "setting": "IEMOCAP sessions 1-3 / 4 / 5",
-        "metric": "UAR",
-        "paper value": pub["value"],
-        "chapter": "03_lian",
-    }
-    if lian is None:
-        row["note"] = "chapter not executed"
-    else:
-        corpus_used = lian_prov["parameters"]["corpus"] if lian_prov else "iemocap"
-        used = [d["corpus"] for d in lian_prov["data"]] if lian_prov else []
-        sub = lian[lian["method"] == pub["method"]]
-        if "iemocap" in used:
-            row.update(zip(["reproduced", "ci low", "ci high"], ci(sub["uar"]), strict=True))
-            row["data"], row["profile"] = origin(lian_prov, ["iemocap"]), lian_prov["profile"]
+def board_rows(base: Path) -> tuple[list[dict], dict]:
+    """One row per published value, reproduced from the results under ``base``."""
+    rows = []
+
+    # Feng & Chaspari: Table 1 (UAR %, best cell of the fine-tuning grid)
+    feng, feng_prov = (
+        scores_of("02_feng_chaspari", base),
+        provenance_of("02_feng_chaspari", base=base),
+    )
+    for _, pub in papers.published("feng_chaspari").iterrows():
+        row = {
+            "paper": "Feng & Chaspari",
+            "table": pub["table"],
+            "method": pub["method"],
+            "setting": f"{pub['source']} → {pub['target']}",
+            "metric": "UAR",
+            "paper value": pub["value"],
+            "chapter": "02_feng_chaspari",
+        }
+        if feng is None:
+            row["note"] = "chapter not executed"
         else:
-            row["note"] = f"needs {CORPUS_TITLES[corpus_used]} (not configured)"
+            sub = feng[(feng["source"] == pub["source"]) & (feng["method"] == pub["method"])]
+            if pub["method"] == "IDT":
+                sub = feng[feng["method"] == "IDT"]
+            if pub["method"].startswith("fine-tuning") and len(sub):
+                best = sub.groupby(["frozen", "speakers"])["uar"].mean().idxmax()
+                sub = sub[(sub["frozen"] == best[0]) & (sub["speakers"] == best[1])]
             if len(sub):
-                row["stand-in"] = f"{', '.join(used)}: {sub['uar'].mean():.1f}"
-    rows.append(row)
+                row.update(zip(["reproduced", "ci low", "ci high"], ci(sub["uar"]), strict=True))
+                row["data"] = origin(feng_prov, [pub["source"], pub["target"]])
+                row["profile"] = feng_prov["profile"]
+            else:
+                row["note"] = (
+                    f"needs {CORPUS_TITLES.get(pub['source'], pub['source'])} (not configured)"
+                )
+                stand_in = feng[feng["method"] == pub["method"]]
+                if len(stand_in):
+                    cells = (
+                        ["source", "frozen", "speakers"]
+                        if pub["method"].startswith("fine")
+                        else ["source"]
+                    )
+                    # the best cell per source, as the paper reports fine-tuning
+                    per_source = stand_in.groupby(cells)["uar"].mean().groupby("source").max()
+                    row["stand-in"] = "; ".join(f"{s}: {v:.1f}" for s, v in per_source.items())
+        rows.append(row)
 
-# Andova & Luštrek: Tables 2 and 3 (accuracy %)
-andova, andova_prov = scores_of("05_andova_lustrek"), provenance_of("05_andova_lustrek")
-key = {
-    "majority": ("reference", "majority"),
-    "scenario 1": ("scenario 1", "random forest"),
-    "scenario 2": ("scenario 2", "random forest"),
-    "scenario 3": ("scenario 3", "random forest"),
-    "normalisation 2": ("scenario 3", "normalisation 2 (distribution)"),
-}
-for _, pub in papers.published("andova_lustrek").iterrows():
-    row = {
-        "paper": "Andova & Luštrek",
-        "table": pub["table"],
-        "method": pub["method"],
-        "setting": f"{pub['source']} → {pub['target']}",
-        "metric": "accuracy",
-        "paper value": pub["value"],
-        "chapter": "05_andova_lustrek",
-    }
-    if andova is None:
-        row["note"] = "chapter not executed"
-    else:
-        scenario, method = key[pub["method"]]
-        sub = andova[
-            (andova["source"] == pub["source"])
-            & (andova["target"] == pub["target"])
-            & (andova["scenario"] == scenario)
-            & (andova["method"] == method)
-        ]
-        if len(sub):
-            row.update(zip(["reproduced", "ci low", "ci high"], ci(sub["accuracy"]), strict=True))
-            row["data"] = origin(andova_prov, [pub["source"], pub["target"]])
-            row["profile"] = andova_prov["profile"]
+    # Lian et al.: Table 3 (UA %)
+    lian, lian_prov = scores_of("03_lian", base), provenance_of("03_lian", base=base)
+    for _, pub in papers.published("lian").iterrows():
+        row = {
+            "paper": "Lian et al.",
+            "table": pub["table"],
+            "method": pub["method"],
+            "setting": "IEMOCAP sessions 1-3 / 4 / 5",
+            "metric": "UAR",
+            "paper value": pub["value"],
+            "chapter": "03_lian",
+        }
+        if lian is None:
+            row["note"] = "chapter not executed"
         else:
-            row["note"] = "needs the pair's corpora (not configured)"
-    rows.append(row)
+            corpus_used = lian_prov["parameters"]["corpus"] if lian_prov else "iemocap"
+            used = [d["corpus"] for d in lian_prov["data"]] if lian_prov else []
+            sub = lian[lian["method"] == pub["method"]]
+            if "iemocap" in used:
+                row.update(zip(["reproduced", "ci low", "ci high"], ci(sub["uar"]), strict=True))
+                row["data"], row["profile"] = origin(lian_prov, ["iemocap"]), lian_prov["profile"]
+            else:
+                row["note"] = f"needs {CORPUS_TITLES[corpus_used]} (not configured)"
+                if len(sub):
+                    row["stand-in"] = f"{', '.join(used)}: {sub['uar'].mean():.1f}"
+        rows.append(row)
 
+    # Andova & Luštrek: Tables 2 and 3 (accuracy %)
+    andova, andova_prov = (
+        scores_of("05_andova_lustrek", base),
+        provenance_of("05_andova_lustrek", base=base),
+    )
+    key = {
+        "majority": ("reference", "majority"),
+        "scenario 1": ("scenario 1", "random forest"),
+        "scenario 2": ("scenario 2", "random forest"),
+        "scenario 3": ("scenario 3", "random forest"),
+        "normalisation 2": ("scenario 3", "normalisation 2 (distribution)"),
+    }
+    for _, pub in papers.published("andova_lustrek").iterrows():
+        row = {
+            "paper": "Andova & Luštrek",
+            "table": pub["table"],
+            "method": pub["method"],
+            "setting": f"{pub['source']} → {pub['target']}",
+            "metric": "accuracy",
+            "paper value": pub["value"],
+            "chapter": "05_andova_lustrek",
+        }
+        if andova is None:
+            row["note"] = "chapter not executed"
+        else:
+            scenario, method = key[pub["method"]]
+            sub = andova[
+                (andova["source"] == pub["source"])
+                & (andova["target"] == pub["target"])
+                & (andova["scenario"] == scenario)
+                & (andova["method"] == method)
+            ]
+            if len(sub):
+                row.update(
+                    zip(["reproduced", "ci low", "ci high"], ci(sub["accuracy"]), strict=True)
+                )
+                row["data"] = origin(andova_prov, [pub["source"], pub["target"]])
+                row["profile"] = andova_prov["profile"]
+            else:
+                row["note"] = "needs the pair's corpora (not configured)"
+        rows.append(row)
+    provs = {"02_feng_chaspari": feng_prov, "03_lian": lian_prov, "05_andova_lustrek": andova_prov}
+    return rows, provs
+
+
+rows, provs = board_rows(root)
+feng_prov, lian_prov, andova_prov = provs.values()
 board = pd.DataFrame(rows)
 for column in ("reproduced", "ci low", "ci high", "note", "stand-in", "data", "profile"):
     if column not in board:
         board[column] = np.nan
 board["difference"] = board["reproduced"] - board["paper value"]
+
+# the same cells from the chapters' runs under the `paper` profile, where one was made
+KEYS = ["paper", "table", "method", "setting"]
+paper_rows, paper_provs = board_rows(paper_root) if paper_root.is_dir() else ([], {})
+ran_paper = [c for c, rec in paper_provs.items() if rec is not None and rec["profile"] == "paper"]
+paper_board = pd.DataFrame([r for r in paper_rows if r["chapter"] in ran_paper])
+if len(paper_board):
+    for column in ("reproduced", "ci low", "ci high", "stand-in"):
+        if column not in paper_board:
+            paper_board[column] = np.nan
+    paper_board = paper_board[KEYS + ["reproduced", "ci low", "ci high", "stand-in"]].rename(
+        columns={
+            "reproduced": "paper profile",
+            "ci low": "paper ci low",
+            "ci high": "paper ci high",
+            "stand-in": "paper profile stand-in",
+        }
+    )
+    board = board.merge(paper_board, on=KEYS, how="left")
+for column in ("paper profile", "paper ci low", "paper ci high", "paper profile stand-in"):
+    if column not in board:
+        board[column] = np.nan
 results.save(board, results_dir, "scoreboard", prov.record())
+
+
+def interval(values: pd.Series, low: pd.Series, high: pd.Series) -> list[str]:
+    """'mean [low, high]' per row, '-' where nothing was computed."""
+    return [
+        "-" if pd.isna(r) else (f"{r:.1f}" if pd.isna(lo) else f"{r:.1f} [{lo:.1f}, {hi:.1f}]")
+        for r, lo, hi in zip(values, low, high, strict=True)
+    ]
+
+
 shown = board.copy()
-shown["reproduced (95 % CI)"] = [
-    "-" if pd.isna(r) else (f"{r:.1f}" if pd.isna(lo) else f"{r:.1f} [{lo:.1f}, {hi:.1f}]")
-    for r, lo, hi in zip(board["reproduced"], board["ci low"], board["ci high"], strict=True)
+shown["reproduced (95 % CI)"] = interval(board["reproduced"], board["ci low"], board["ci high"])
+shown["`paper` profile (95 % CI)"] = [
+    f"stand-in {alt}" if value == "-" and isinstance(alt, str) else value
+    for value, alt in zip(
+        interval(board["paper profile"], board["paper ci low"], board["paper ci high"]),
+        board["paper profile stand-in"],
+        strict=True,
+    )
 ]
 columns = [
     "paper",
@@ -219,10 +286,45 @@ columns = [
     "difference",
     "data",
     "profile",
+    "`paper` profile (95 % CI)",
     "note",
     "stand-in",
 ]
 display(shown[columns].astype(object).fillna("").set_index(["paper", "table", "method", "setting"]))
+
+# %% [markdown]
+# The `reproduced` column is the `default` run that the chapters show; the
+# `paper` profile column is the same cell from the chapter's run at the
+# paper's scale (`book/paper-runs/<chapter>/`), where one has been made. The
+# paper-profile runs and their provenance:
+
+# %%
+def changed_parameters(chapter: str, rec: dict) -> str:
+    """The parameters a run overrode (``-p name=value``) against its profile file."""
+    try:
+        declared = profile_parameters(rec["profile"], chapter)
+    except FileNotFoundError:  # a copy of the book without profiles/
+        return "unknown"
+    changed = {k: v for k, v in rec["parameters"].items() if k in declared and declared[k] != v}
+    return "; ".join(f"{k}={v}" for k, v in changed.items()) or "none"
+
+
+made = []
+for chapter in ["02_feng_chaspari", "03_lian", "04_yue", "05_andova_lustrek"]:
+    rec = provenance_of(chapter, base=paper_root)
+    if rec is not None:
+        made.append(
+            {
+                "chapter": chapter,
+                "profile": rec["profile"],
+                "data": ", ".join(f"{d['corpus']} ({d['origin']})" for d in rec["data"]),
+                "device": rec.get("device", "-"),
+                "commit": rec.get("commit", "-"),
+                "parameters changed from the profile": changed_parameters(chapter, rec),
+                "wall time (s)": rec.get("wall_time_s"),
+            }
+        )
+display(pd.DataFrame(made).set_index("chapter") if made else Markdown("No `paper`-profile run yet."))
 
 # %% [markdown]
 # Yue et al.'s numbers are not in the text available to us, so their chapter
@@ -267,9 +369,19 @@ protocol = pd.DataFrame(
             "paper": "Feng & Chaspari",
             "aspect": "split",
             "paper's": "LOSO (IDT); n = 2..20 speakers x 10 repeats",
-            "here": "same protocol; fewer speaker counts and repeats in `default`" if feng_prov else "-",
+            "here": (
+                f"same protocol; speaker counts {feng_prov['parameters']['speaker_counts']}, "
+                f"{feng_prov['parameters']['repeats']} repeats in `{feng_prov['profile']}`"
+                if feng_prov
+                else "-"
+            ),
         },
-        {"paper": "Lian et al.", "aspect": "corpora", "paper's": "IEMOCAP", "here": used(lian_prov)},
+        {
+            "paper": "Lian et al.",
+            "aspect": "corpora",
+            "paper's": "IEMOCAP",
+            "here": used(lian_prov),
+        },
         {
             "paper": "Lian et al.",
             "aspect": "split / metric",
@@ -280,7 +392,13 @@ protocol = pd.DataFrame(
             "paper": "Lian et al.",
             "aspect": "scale",
             "paper's": "lr 1e-5, many epochs (GPU)",
-            "here": "lighter encoder, fewer epochs, larger lr in `default` (2 CPU cores)",
+            "here": (
+                f"conv {lian_prov['parameters'].get('conv')}, lr {lian_prov['parameters'].get('lr')}, "
+                f"{lian_prov['parameters'].get('pairwise_epochs')} pairwise epochs of "
+                f"{lian_prov['parameters'].get('pairs_per_epoch')} pairs in `{lian_prov['profile']}`"
+                if lian_prov
+                else "-"
+            ),
         },
         {
             "paper": "Yue et al.",
@@ -310,7 +428,17 @@ protocol = pd.DataFrame(
             "paper": "Andova & Luštrek",
             "aspect": "scale",
             "paper's": "RF 1000 trees, every subject",
-            "here": "300 trees, at most 4 subjects per pair in `default`",
+            "here": (
+                f"RF {andova_prov['parameters']['n_trees']} trees, "
+                + (
+                    "every subject"
+                    if andova_prov["parameters"]["max_subjects"] is None
+                    else f"at most {andova_prov['parameters']['max_subjects']} subjects per pair"
+                )
+                + f", {len(andova_prov['parameters']['seeds'])} seeds in `{andova_prov['profile']}`"
+                if andova_prov
+                else "-"
+            ),
         },
     ]
 )

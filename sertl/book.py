@@ -59,8 +59,22 @@ def error_outputs(notebook: Path) -> list[str]:
     return found
 
 
-def execute(chapter: str, profile: str, overrides: dict | None = None, outdir: Path = BOOK) -> Path:
+def execute(
+    chapter: str,
+    profile: str,
+    overrides: dict | None = None,
+    outdir: Path = BOOK,
+    log_output: bool = False,
+) -> Path:
     """Execute one chapter with papermill into ``outdir/<chapter>.ipynb``.
+
+    Args:
+        chapter: Chapter name (a file stem in ``notebooks/``).
+        profile: Parameter profile (``profiles/<profile>.yaml``).
+        overrides: Parameters replacing the profile's.
+        outdir: Folder of the executed notebook and its ``results/``.
+        log_output: Stream the cells' output (progress bars included) to the log
+            as they run; otherwise a bar over the cells is shown on a terminal.
 
     Raises:
         RuntimeError: The notebook raised, or holds error output.
@@ -93,8 +107,8 @@ def execute(chapter: str, profile: str, overrides: dict | None = None, outdir: P
                 parameters=params,
                 cwd=str(outdir),
                 kernel_name="python3",
-                progress_bar=False,
-                log_output=False,
+                progress_bar=sys.stderr.isatty() and not log_output,
+                log_output=log_output,
             )
         except Exception as error:
             raise RuntimeError(f"{chapter} ({profile}) failed: {error}") from None
@@ -151,6 +165,11 @@ def main(argv: list[str] | None = None) -> int:
         help="override one parameter (YAML value)",
     )
     run.add_argument("--outdir", default=str(BOOK))
+    run.add_argument(
+        "--log-output",
+        action="store_true",
+        help="stream each cell's output (progress bars of long loops) while it runs",
+    )
     sub.add_parser("build", help="render the book with jupyter-book")
     sub.add_parser("list", help="list the chapters")
     args = parser.parse_args(argv)
@@ -167,7 +186,7 @@ def main(argv: list[str] | None = None) -> int:
     failed = []
     for chapter in args.chapter or chapters():
         try:
-            execute(chapter, args.profile, overrides, Path(args.outdir))
+            execute(chapter, args.profile, overrides, Path(args.outdir), args.log_output)
         except RuntimeError as error:
             print(error, file=sys.stderr)
             failed.append(chapter)
