@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import re
 import shutil
@@ -123,3 +124,43 @@ def test_profiles_only_set_declared_parameters():
             given = set(book.profile_parameters(profile, chapter))
             assert given <= declared, f"{profile}/{chapter}: unknown {sorted(given - declared)}"
             assert "profile" in declared and "seed" in declared and "results_dir" in declared
+
+
+def _andova_run(folder: Path, profile: str, accuracy: list[float]) -> None:
+    rows = [
+        f"emodb,savee,{seed},{subject},scenario 3,random forest,{acc},{acc - 5}"
+        for (seed, subject), acc in zip([(0, "DC"), (0, "JE"), (1, "DC")], accuracy, strict=True)
+    ]
+    chapter = folder / "05_andova_lustrek"
+    chapter.mkdir(parents=True)
+    header = "source,target,seed,subject,scenario,method,accuracy,uar"
+    (chapter / "scores.csv").write_text("\n".join([header, *rows]) + "\n")
+    record = {
+        "profile": profile,
+        "parameters": {"n_trees": 1000, "max_subjects": None, "seeds": [0, 1]},
+        "data": [{"corpus": "emodb", "origin": "real"}, {"corpus": "savee", "origin": "real"}],
+        "device": "CPU",
+        "commit": "abc",
+        "wall_time_s": 1.0,
+    }
+    (chapter / "scores.json").write_text(json.dumps(record))
+
+
+@pytest.mark.slow
+def test_scoreboard_shows_the_default_and_the_paper_profile_runs(tmp_path):
+    _andova_run(tmp_path / "results", "default", [50.0, 60.0, 70.0])
+    _andova_run(tmp_path / "paper-runs", "paper", [40.0, 44.0, 48.0])
+    book.execute("06_scoreboard", "smoke", outdir=tmp_path)
+    board = {
+        row["method"]: row
+        for row in csv.DictReader(
+            (tmp_path / "results" / "06_scoreboard" / "scoreboard.csv").open()
+        )
+        if row["paper"] == "Andova & Luštrek"
+    }
+    assert float(board["scenario 3"]["reproduced"]) == 60.0
+    assert float(board["scenario 3"]["paper profile"]) == 44.0
+    assert float(board["scenario 3"]["difference"]) == 3.0  # against the paper's 57
+    assert board["scenario 2"]["paper profile"] == ""  # no such rows in either run
+    text = (tmp_path / "06_scoreboard.ipynb").read_text()
+    assert "05_andova_lustrek" in text and "RF 1000 trees, every subject" in text
