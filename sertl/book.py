@@ -18,6 +18,8 @@ from pathlib import Path
 
 import yaml
 
+from . import config
+
 PROJECT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = PROJECT / "notebooks"
 BOOK = PROJECT / "book"
@@ -87,6 +89,7 @@ def execute(
         raise FileNotFoundError(f"{source}: no such chapter; known: {chapters()}")
     params = profile_parameters(profile, chapter)
     params.update(overrides or {})
+    config.pin_data_root()  # the kernel runs in outdir, not in the caller's folder
     outdir.mkdir(parents=True, exist_ok=True)
     target = outdir / f"{chapter}.ipynb"
     nb = jupytext.read(source)
@@ -183,6 +186,9 @@ def main(argv: list[str] | None = None) -> int:
     for item in args.param:
         name, _, value = item.partition("=")
         overrides[name] = _parse_value(value)
+    config.pin_data_root()
+    root = config.data_root()
+    print(f"sertl: data {root or '<none: synthetic corpora>'}", file=sys.stderr)
     failed = []
     for chapter in args.chapter or chapters():
         try:

@@ -9,6 +9,7 @@ environment variable ``SERTL_DATA`` (the layout of ``../shared/corpora``). Cache
 from __future__ import annotations
 
 import os
+import warnings
 from pathlib import Path
 
 #: Folder names below ``SERTL_DATA``, one per corpus.
@@ -34,7 +35,26 @@ def data_root() -> Path | None:
     if not value:
         return None
     path = Path(value).expanduser().resolve()
-    return path if path.is_dir() else None
+    if not path.is_dir():
+        # a mistyped or relative path must not silently turn a real run synthetic
+        warnings.warn(
+            f"SERTL_DATA={value!r} is not a folder (resolved to {path}); "
+            "the corpora fall back to the synthetic stand-ins",
+            stacklevel=2,
+        )
+        return None
+    return path
+
+
+def pin_data_root() -> None:
+    """Make a relative ``SERTL_DATA`` absolute, for processes started in other folders.
+
+    The book runner starts each chapter's kernel in the output folder; a
+    relative ``SERTL_DATA`` would then point somewhere else.
+    """
+    value = os.environ.get("SERTL_DATA", "").strip()
+    if value:
+        os.environ["SERTL_DATA"] = str(Path(value).expanduser().resolve())
 
 
 def corpus_root(name: str) -> Path | None:

@@ -1,9 +1,12 @@
+import pytest
+
 from sertl import cli, config
 
 
 def test_data_root_and_corpus_root(tmp_path, monkeypatch):
     monkeypatch.setenv("SERTL_DATA", str(tmp_path / "missing"))
-    assert config.data_root() is None and config.corpus_root("ravdess") is None
+    with pytest.warns(UserWarning, match="missing.*synthetic"):
+        assert config.data_root() is None
     (tmp_path / "ravdess").mkdir()
     monkeypatch.setenv("SERTL_DATA", str(tmp_path))
     assert config.data_root() == tmp_path.resolve()
@@ -28,3 +31,12 @@ def test_cli_dispatches_and_explains_its_usage(capsys):
     assert "usage: sertl {book,download}" in capsys.readouterr().err
     assert cli.main(["book", "list"]) == 0
     assert "05_andova_lustrek" in capsys.readouterr().out
+
+
+def test_a_relative_data_root_is_pinned_before_kernels_start_elsewhere(tmp_path, monkeypatch):
+    (tmp_path / "corpora" / "emodb").mkdir(parents=True)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SERTL_DATA", "corpora")
+    config.pin_data_root()
+    monkeypatch.chdir("/")
+    assert config.corpus_root("emodb") == tmp_path.resolve() / "corpora" / "emodb"
