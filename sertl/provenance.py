@@ -31,21 +31,33 @@ def manifest_hash(table: pd.DataFrame) -> str:
     return hashlib.sha256("\n".join(sorted(entries)).encode()).hexdigest()
 
 
-def git_commit() -> str:
-    """The commit of the sertl checkout (``+dirty`` with uncommitted changes), if any."""
-    here = Path(__file__).resolve().parent
+#: What decides the numbers: a change here marks a run's commit as dirty.
+CODE_PATHS = ("sertl", "notebooks", "profiles", "pyproject.toml", "environment.yml")
+
+
+def git_commit(root: Path | None = None) -> str:
+    """The commit of the sertl checkout (``+dirty`` with uncommitted changes), if any.
+
+    Only changes to what makes the numbers (the package, the chapter sources,
+    the profiles, the pinned dependencies) count as dirty, not the executed
+    book itself.
+
+    Args:
+        root: The checkout (default: the one this package lives in).
+    """
+    root = root or Path(__file__).resolve().parent.parent
     try:
         commit = subprocess.run(
             ["git", "rev-parse", "--short", "HEAD"],
-            cwd=here,
+            cwd=root,
             capture_output=True,
             text=True,
             timeout=10,
             check=True,
         ).stdout.strip()
         dirty = subprocess.run(
-            ["git", "status", "--porcelain", "--untracked-files=no"],
-            cwd=here,
+            ["git", "status", "--porcelain", "--untracked-files=no", "--", *CODE_PATHS],
+            cwd=root,
             capture_output=True,
             text=True,
             timeout=10,
