@@ -29,7 +29,7 @@ def test_no_same_or_no_different_pair_gives_zero_with_a_gradient():
     emb = torch.randn(4, 3, requires_grad=True)
     for labels in (torch.tensor([0, 1, 2, 3]), torch.tensor([1, 1, 1, 1])):
         loss = DistanceRatioLoss()(emb, labels)
-        assert float(loss) == 0.0
+        assert loss.item() == 0.0
         loss.backward()
         assert torch.all(emb.grad == 0)
 
@@ -46,10 +46,10 @@ def test_minimising_pulls_classes_apart():
     emb = torch.randn(20, 2, requires_grad=True)
     labels = torch.arange(20) % 2
     optim = torch.optim.Adam([emb], lr=0.05)
-    start = float(DistanceRatioLoss()(emb, labels))
+    start = DistanceRatioLoss()(emb, labels).item()
     for _ in range(300):
         optim.zero_grad()
         loss = DistanceRatioLoss()(emb, labels)
         loss.backward()
         optim.step()
-    assert float(loss) < start and float(loss) < 1.5  # 1 is the optimum
+    assert loss.item() < start and loss.item() < 1.5  # 1 is the optimum
