@@ -105,6 +105,21 @@ def origin(rec: dict | None, corpora: list[str]) -> str:
 CORPUS_TITLES = {n: sertl.corpora.info(n).title for n in sertl.corpora.names()}
 
 
+def published_row(
+    pub: pd.Series, paper: str, chapter: str, metric: str, setting: str | None = None
+) -> dict:
+    """The columns every row shares: which published value it is."""
+    return {
+        "paper": paper,
+        "table": pub["table"],
+        "method": pub["method"],
+        "setting": setting or f"{pub['source']} → {pub['target']}",
+        "metric": metric,
+        "paper value": pub["value"],
+        "chapter": chapter,
+    }
+
+
 def board_rows(base: Path) -> tuple[list[dict], dict]:
     """One row per published value, reproduced from the results under ``base``."""
     rows = []
@@ -115,15 +130,7 @@ def board_rows(base: Path) -> tuple[list[dict], dict]:
         provenance_of("02_feng_chaspari", base=base),
     )
     for _, pub in papers.published("feng_chaspari").iterrows():
-        row = {
-            "paper": "Feng & Chaspari",
-            "table": pub["table"],
-            "method": pub["method"],
-            "setting": f"{pub['source']} → {pub['target']}",
-            "metric": "UAR",
-            "paper value": pub["value"],
-            "chapter": "02_feng_chaspari",
-        }
+        row = published_row(pub, "Feng & Chaspari", "02_feng_chaspari", "UAR")
         if feng is None:
             row["note"] = "chapter not executed"
         else:
@@ -156,15 +163,7 @@ def board_rows(base: Path) -> tuple[list[dict], dict]:
     # Lian et al.: Table 3 (UA %)
     lian, lian_prov = scores_of("03_lian", base), provenance_of("03_lian", base=base)
     for _, pub in papers.published("lian").iterrows():
-        row = {
-            "paper": "Lian et al.",
-            "table": pub["table"],
-            "method": pub["method"],
-            "setting": "IEMOCAP sessions 1-3 / 4 / 5",
-            "metric": "UAR",
-            "paper value": pub["value"],
-            "chapter": "03_lian",
-        }
+        row = published_row(pub, "Lian et al.", "03_lian", "UAR", "IEMOCAP sessions 1-3 / 4 / 5")
         if lian is None:
             row["note"] = "chapter not executed"
         else:
@@ -193,15 +192,7 @@ def board_rows(base: Path) -> tuple[list[dict], dict]:
         "normalisation 2": ("scenario 3", "normalisation 2 (distribution)"),
     }
     for _, pub in papers.published("andova_lustrek").iterrows():
-        row = {
-            "paper": "Andova & Luštrek",
-            "table": pub["table"],
-            "method": pub["method"],
-            "setting": f"{pub['source']} → {pub['target']}",
-            "metric": "accuracy",
-            "paper value": pub["value"],
-            "chapter": "05_andova_lustrek",
-        }
+        row = published_row(pub, "Andova & Luštrek", "05_andova_lustrek", "accuracy")
         if andova is None:
             row["note"] = "chapter not executed"
         else:
@@ -226,7 +217,8 @@ def board_rows(base: Path) -> tuple[list[dict], dict]:
 
 
 rows, provs = board_rows(root)
-feng_prov, lian_prov, andova_prov = provs.values()
+feng_prov, lian_prov = provs["02_feng_chaspari"], provs["03_lian"]
+andova_prov = provs["05_andova_lustrek"]
 board = pd.DataFrame(rows)
 for column in ("reproduced", "ci low", "ci high", "note", "stand-in", "data", "profile"):
     if column not in board:
@@ -298,6 +290,7 @@ display(shown[columns].astype(object).fillna("").set_index(["paper", "table", "m
 # paper's scale (`book/paper-runs/<chapter>/`), where one has been made. The
 # paper-profile runs and their provenance:
 
+
 # %%
 def changed_parameters(chapter: str, rec: dict) -> str:
     """The parameters a run overrode (``-p name=value``) against its profile file."""
@@ -324,7 +317,9 @@ for chapter in ["02_feng_chaspari", "03_lian", "04_yue", "05_andova_lustrek"]:
                 "wall time (s)": rec.get("wall_time_s"),
             }
         )
-display(pd.DataFrame(made).set_index("chapter") if made else Markdown("No `paper`-profile run yet."))
+display(
+    pd.DataFrame(made).set_index("chapter") if made else Markdown("No `paper`-profile run yet.")
+)
 
 # %% [markdown]
 # Yue et al.'s numbers are not in the text available to us, so their chapter

@@ -186,7 +186,6 @@ def main(argv: list[str] | None = None) -> int:
     for item in args.param:
         name, _, value = item.partition("=")
         overrides[name] = _parse_value(value)
-    config.pin_data_root()
     root = config.data_root()
     print(f"sertl: data {root or '<none: synthetic corpora>'}", file=sys.stderr)
     failed = []

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pandas as pd
+
+from .atomic import atomic_path
 
 
 def save(
@@ -26,20 +27,13 @@ def save(
     folder = Path(results_dir)
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{name}.csv"
-    _write_atomic(path, table.to_csv(index=False, float_format="%.6g"))
+    # atomic: a reader, or a run killed half-way, never sees a half-written table
+    with atomic_path(path) as tmp:
+        table.to_csv(tmp, index=False, float_format="%.6g")
     if provenance is not None:
-        _write_atomic(folder / f"{name}.json", json.dumps(provenance, indent=2, default=str))
+        with atomic_path(folder / f"{name}.json") as tmp:
+            tmp.write_text(json.dumps(provenance, indent=2, default=str))
     return path
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    # a reader (or a run killed half-way) never sees a half-written table
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        tmp.write_text(text)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 def load(results_dir: str | Path, name: str) -> pd.DataFrame:

@@ -9,8 +9,6 @@ interrupted run never leaves a half-written entry.
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
@@ -21,6 +19,7 @@ import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
+from ..atomic import atomic_path
 from ..audio import SAMPLE_RATE, AudioError, FailureReport, load_audio
 from ..config import cache_dir, n_jobs
 
@@ -84,16 +83,8 @@ class FeatureCache:
 
     def put(self, digest: str, value: np.ndarray) -> None:
         """Store an array atomically (temporary file, then rename)."""
-        path = self.path(digest)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".npy")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                np.save(handle, np.asarray(value, dtype=self.dtype))
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        with atomic_path(self.path(digest)) as tmp, tmp.open("wb") as handle:
+            np.save(handle, np.asarray(value, dtype=self.dtype))
 
 
 def _work(extractor: Extractor, files: list[str]) -> list[tuple[str, np.ndarray | AudioError]]:

@@ -12,14 +12,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
-from pathlib import Path
 
 import numpy as np
 import torch
 from torch import nn
 
+from ..atomic import atomic_path
 from ..config import cache_dir
 
 
@@ -165,11 +163,6 @@ def pretrained_encoder(
         encoder.load_state_dict(state["model"])
         return encoder.to(device).eval(), state["norm"], state["losses"]
     encoder, losses, norm = train_contrastive(mels, device=device, **config)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    os.close(fd)
-    try:
+    with atomic_path(path) as tmp:
         torch.save({"model": encoder.state_dict(), "norm": norm, "losses": losses}, tmp)
-        os.replace(tmp, path)
-    finally:
-        Path(tmp).unlink(missing_ok=True)
     return encoder, norm, losses
