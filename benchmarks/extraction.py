@@ -1,5 +1,6 @@
-"""Feature-extraction throughput: sertl's cached, parallel extraction against one bare
-``opensmile.Smile.process_files`` process on the same files.
+"""Feature-extraction throughput: sertl's cached, parallel extraction against bare
+``opensmile.Smile.process_files`` on the same files, in one process and in one
+process per core (multiprocessing, each on an interleaved share of the files).
 
     SERTL_DATA=../shared/corpora .venv/bin/python benchmarks/extraction.py [--feature-set IS09]
 
@@ -28,6 +29,27 @@ def bare(files: list[str], feature_set: str) -> float:
         f"s = opensmile.Smile(feature_set=opensmile.FeatureSet.{feature_set.replace('_64', '')},"
         " feature_level=opensmile.FeatureLevel.Functionals)\n"
         "t = time.perf_counter(); s.process_files(files); print(time.perf_counter() - t)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return float(out.stdout.strip().splitlines()[-1])
+
+
+def bare_parallel(files: list[str], feature_set: str, cores: int) -> float:
+    """Seconds of bare process_files on every core (a fork pool, started in the timing)."""
+    fs = feature_set.replace("_64", "")
+    code = (
+        "import multiprocessing as mp, time, opensmile\n"
+        f"files = open({str(files_list)!r}).read().split('\\n')\n"
+        f"cores = {cores}\n"
+        "def run(part):\n"
+        f"    s = opensmile.Smile(feature_set=opensmile.FeatureSet.{fs},"
+        " feature_level=opensmile.FeatureLevel.Functionals)\n"
+        "    return len(s.process_files(part))\n"
+        "if __name__ == '__main__':\n"
+        "    t = time.perf_counter()\n"
+        "    with mp.get_context('fork').Pool(cores) as pool:\n"
+        "        n = sum(pool.map(run, [files[i::cores] for i in range(cores)]))\n"
+        "    print(time.perf_counter() - t)\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     return float(out.stdout.strip().splitlines()[-1])
@@ -67,23 +89,29 @@ if __name__ == "__main__":
     files = [f for n in names for f in corpora.load(n, with_duration=False)["file"]]
     files_list = Path(tempfile.mkstemp(suffix=".txt")[1])
     files_list.write_text("\n".join(files))
+    load_before = os.getloadavg()[0]  # other work on the machine skews every timing
     with tempfile.TemporaryDirectory() as cache:
         cold, n, peak_cold = sertl_run(args.feature_set, cache)
         warm, _, peak_warm = sertl_run(args.feature_set, cache)
     base = bare(files, args.feature_set)
+    cores = len(os.sched_getaffinity(0))
+    base_parallel = bare_parallel(files, args.feature_set, cores)
     result = {
         "feature_set": args.feature_set,
         "corpora": names,
         "files": len(files),
         "extracted": n,
-        "cores": len(os.sched_getaffinity(0)),
+        "cores": cores,
         "bare_process_files_s": round(base, 1),
+        "bare_parallel_s": round(base_parallel, 1),
         "sertl_cold_s": round(cold, 1),
         "sertl_warm_s": round(warm, 2),
         "cold_over_bare": round(cold / base, 3),
+        "cold_over_bare_parallel": round(cold / base_parallel, 3),
         "files_per_s_cold": round(n / cold, 1),
         "peak_rss_cold_mib": round(peak_cold),
         "peak_rss_warm_mib": round(peak_warm),
+        "load_average_1min": [round(load_before, 1), round(os.getloadavg()[0], 1)],
         "date": time.strftime("%Y-%m-%d"),
     }
     out = HERE / "results" / f"extraction-{args.feature_set}.json"

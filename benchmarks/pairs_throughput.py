@@ -3,8 +3,9 @@
     .venv/bin/python benchmarks/pairs_throughput.py [--device auto] [--steps 10]
 
 Times training steps (forward, backward, Adam) on random 257 x 400 inputs held
-in device memory, for the `default` profile's lighter encoder and the paper's
-full one, and writes benchmarks/results/pairs-<device>.json.
+in device memory, for the encoders of chapter 03's `default` and `paper` profiles
+(read from profiles/*.yaml, so the benchmark follows the profiles), and writes
+benchmarks/results/pairs-<device>.json.
 """
 
 from __future__ import annotations
@@ -16,15 +17,19 @@ from pathlib import Path
 
 import torch
 
+from sertl.chapter import profile_values
 from sertl.device import resolve_device
 from sertl.losses import PairwiseLoss
-from sertl.models.lian import DEFAULT_CONV, PairDiscriminator, SattEncoder, _autocast
+from sertl.models.lian import PairDiscriminator, SattEncoder, _autocast, encoder_parameters
 from sertl.provenance import device_description
 
-LIGHT = ((8, 5, 3), (16, 3, 2), (16, 3, 2), (32, 3, 2), (32, 3, 2))
+
+def profile_conv(profile: str) -> tuple[tuple[int, int, int], ...]:
+    """The encoder layers chapter 03 trains under ``profile``."""
+    return tuple(tuple(layer) for layer in profile_values(profile, "03_lian")["conv"])
 
 
-def measure(conv, device: str, steps: int, batch: int = 32) -> float:
+def measure(conv: tuple, device: str, steps: int, batch: int = 32) -> float:
     """Pairs per second of training steps on random data."""
     torch.manual_seed(0)
     encoder, head = SattEncoder(conv=conv).to(device), PairDiscriminator().to(device)
@@ -55,11 +60,14 @@ if __name__ == "__main__":
     parser.add_argument("--steps", type=int, default=10)
     args = parser.parse_args()
     device = resolve_device(args.device)
+    default, paper = profile_conv("default"), profile_conv("paper")
     result = {
         "device": device_description(device),
         "threads": torch.get_num_threads(),
-        "pairs_per_s_default_encoder": round(measure(LIGHT, device, args.steps), 1),
-        "pairs_per_s_paper_encoder": round(measure(DEFAULT_CONV, device, args.steps), 1),
+        "pairs_per_s_default_encoder": round(measure(default, device, args.steps), 1),
+        "pairs_per_s_paper_encoder": round(measure(paper, device, args.steps), 1),
+        "parameters_default_encoder": encoder_parameters(default),
+        "parameters_paper_encoder": encoder_parameters(paper),
         "batch_pairs": 32,
         "input": "257 x 400",
         "date": time.strftime("%Y-%m-%d"),

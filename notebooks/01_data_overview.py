@@ -32,42 +32,23 @@
 # %% tags=["parameters"]
 profile = "default"
 data = "auto"  # real corpora where SERTL_DATA has them, else synthetic
-corpora = ["ravdess", "emodb", "emovo", "savee"]
+corpora = ["ravdess", "emodb", "emovo", "savee"]  # registered names or your own corpora
 max_files = None  # files per corpus for quick runs (None: all)
 mmd_samples = 400  # files per corpus in each MMD estimate
 umap_neighbors = 15
 seed = 0
-results_dir = "results/01_data_overview"
 
-# %%
-# A launched notebook (Colab, Binder) installs sertl when it is missing.
-try:
-    import sertl
-except ImportError:  # pragma: no cover - only on a fresh notebook server
-    import subprocess
-    import sys
-
-    subprocess.run(
-        [sys.executable, "-m", "pip", "install", "-q", "git+https://github.com/sertl/sertl"],
-        check=True,
-    )
-    import sertl
-
+# %% tags=["remove-input"]
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from IPython.display import Markdown, display
 
-from sertl import emotions, features, plots, results, stats
-from sertl.provenance import Provenance, data_banner
+import sertl
+from sertl import emotions, features, overview, plots
 
-plt.rcParams.update({"figure.dpi": 110, "savefig.bbox": "tight"})
-prov = Provenance(
-    "01_data_overview",
-    profile,
-    dict(data=data, corpora=corpora, max_files=max_files, mmd_samples=mmd_samples),
-    seed,
-)
+ctx = sertl.chapter.setup(globals(), chapter="01_data_overview")
+ctx.this_run()
 
 # %% [markdown]
 # ## Which data this chapter uses
@@ -78,15 +59,14 @@ prov = Provenance(
 # shift); otherwise every requested corpus is a synthetic stand-in.
 
 # %%
-chosen, source, skipped = sertl.corpora.resolve(corpora, data)
-tables = {}
-for name in chosen:
-    tables[name] = sertl.corpora.subsample(sertl.corpora.get(name, data=source), max_files, seed)
-    prov.add_data(tables[name])
-origins = {n: t.attrs["origin"] for n, t in tables.items()}
-display(Markdown(data_banner(origins)))
-if skipped:
-    display(Markdown(f"Not configured here, so left out: {', '.join(skipped)}."))
+tables = {
+    name: sertl.corpora.subsample(table, max_files, seed)
+    for name, table in ctx.corpora(corpora).items()
+}
+skipped = sorted(set(corpora) - set(tables))
+display(
+    Markdown(ctx.banner() + (f" Not configured here: {', '.join(skipped)}." if skipped else ""))
+)
 
 # %% [markdown]
 # ## Files per emotion and speaker
@@ -95,42 +75,33 @@ if skipped:
 # canonical name. The counts below are of canonical emotions.
 
 # %%
-all_rows = pd.concat(tables.values(), ignore_index=True)
-counts = all_rows.pivot_table(index="emotion", columns="corpus", values="file", aggfunc="count")
-counts = counts.fillna(0).astype(int)
-counts.loc["total"] = counts.sum()
-display(counts)
-summary = all_rows.groupby("corpus").agg(
-    files=("file", "size"),
-    speakers=("speaker", "nunique"),
-    language=("language", "first"),
-    hours=("duration", lambda d: round(float(d.sum()) / 3600, 2)),
-    median_s=("duration", lambda d: round(float(d.median()), 2)),
-)
-display(summary)
-results.save(
-    all_rows.groupby(["corpus", "emotion"]).size().rename("files").reset_index(),
-    results_dir,
-    "counts",
+display(overview.counts(tables))
+display(overview.describe(tables))
+ctx.save(
+    overview.counts(tables).drop(index="total").stack().rename("files").reset_index(), "counts"
 )
 
-# %%
-per_speaker = all_rows.groupby(["corpus", "speaker"]).size().rename("files").reset_index()
-fig, axes = plt.subplots(1, 2, figsize=(11, 3.6))
-for corpus, group in per_speaker.groupby("corpus"):
-    axes[0].plot(range(len(group)), group["files"].to_numpy(), marker="o", ms=3, label=corpus)
+# %% tags=["hide-input"]
+fig, axes = plt.subplots(1, 2, figsize=(7.5, 3.2))
+per_speaker = pd.concat(tables.values()).groupby(["corpus", "speaker"]).size()
+for corpus, group in per_speaker.groupby(level="corpus"):
+    axes[0].plot(range(1, len(group) + 1), group.to_numpy(), marker="o", ms=3, label=corpus)
 axes[0].set(xlabel="speaker (sorted by id)", ylabel="files", title="Files per speaker")
-axes[0].legend(frameon=False, fontsize=8)
+axes[0].xaxis.get_major_locator().set_params(integer=True)
+axes[0].legend(frameon=False, loc="upper left", bbox_to_anchor=(1, 1))
 order = sorted(tables)
-axes[1].boxplot([tables[c]["duration"].dropna().to_numpy(dtype=float) for c in order], showfliers=False)
-axes[1].set_xticks(range(1, len(order) + 1), order)
+durations = [tables[c]["duration"].dropna().to_numpy(dtype=float) for c in order]
+axes[1].boxplot(durations, showfliers=False)
+axes[1].set_xticks(range(1, len(order) + 1), order, rotation=30)
 axes[1].set(ylabel="seconds", title="Utterance durations")
+fig.tight_layout()
 plt.show()
 
 # %% [markdown]
-# Lian et al. cut or pad every utterance to 4 s; the box plot shows how much
-# of each corpus that keeps. Speakers are balanced in the acted corpora, which
-# makes leave-one-speaker-out folds comparable in size.
+# Lian et al. cut or pad every utterance to a fixed 4 to 7 s; the box plot
+# shows how much of each corpus such a crop keeps (chapter 3 measures it).
+# Speakers are balanced in the acted corpora, which makes
+# leave-one-speaker-out folds comparable in size.
 
 # %% [markdown]
 # ## Label harmonisation
@@ -139,58 +110,38 @@ plt.show()
 # used by Yue et al.) and one mapping per corpus, in that corpus's module of
 # `sertl.corpora`. The table lists every corpus the book knows, whether or not
 # it is configured here, and marks which canonical emotions each paper's
-# four-class setting keeps.
+# four-class setting keeps. A chapter that merges classes (Lian et al. merge
+# IEMOCAP's *excited* into *happy*) does so with a parameter of its own; the
+# corpus table keeps the corpus's label.
 
-# %%
-rows = []
-for name in sertl.corpora.names():
-    info = sertl.corpora.info(name)
-    for label, emotion in info.labels.items():
-        row = {"corpus": name, "label": label, "emotion": emotion or "(dropped)"}
-        for paper, classes in emotions.FOUR_CLASS.items():
-            row[paper] = "kept" if emotion in classes else "-"
-        rows.append(row)
-harmonisation = pd.DataFrame(rows)
-results.save(harmonisation, results_dir, "label_harmonisation")
+# %% tags=["hide-output"]
+harmonisation = overview.harmonisation()
+ctx.save(harmonisation, "label_harmonisation")
 display(harmonisation.set_index(["corpus", "label"]))
 
 # %% [markdown]
-# IEMOCAP's `exc` (excited) is merged into *happy* as in Lian et al.; its
-# `xxx` (no agreement) and `oth` are dropped, as are MSP-IMPROV's `X`. The
-# class priors of the resulting four-class sets differ between corpora, and a
+# The class priors of the four-class sets differ between corpora, and a
 # classifier's accuracy (WA) rewards predicting the majority class; this is
 # why the book reports UAR beside WA.
 
 # %%
-priors = []
-for paper, classes in emotions.FOUR_CLASS.items():
-    for name, table in tables.items():
-        kept = table[table["emotion"].isin(classes)]
-        shares = kept["emotion"].value_counts(normalize=True)
-        priors.append(
-            {
-                "paper": paper,
-                "corpus": name,
-                "files": len(kept),
-                **{c: round(float(shares.get(c, 0.0)), 3) for c in classes},
-            }
-        )
-priors = pd.DataFrame(priors)
-results.save(priors, results_dir, "class_priors")
-display(priors.set_index(["paper", "corpus"]).fillna("-"))
+priors = overview.class_priors(tables)
+ctx.save(priors, "class_priors")
+display(priors.set_index(["paper", "corpus"]))
 
-# %%
-emo4 = list(emotions.FOUR_CLASS["yue"])
-dist = emotions.emotion_distance(emo4)
+# %% tags=["hide-input"]
 coords = emotions.SCHEME.loc[list(emotions.EMOTIONS)]
-fig, axes = plt.subplots(1, 2, figsize=(10, 4))
-axes[0].scatter(coords["valence"], coords["arousal"], c=[plots.EMOTION_COLOURS[e] for e in coords.index])
+fig, axes = plt.subplots(1, 2, figsize=(7.5, 3.4))
+colours = [plots.EMOTION_COLOURS.get(e, "k") for e in coords.index]
+axes[0].scatter(coords["valence"], coords["arousal"], c=colours)
 for emotion, (v, a) in coords.iterrows():
     axes[0].annotate(emotion, (v, a), fontsize=8, xytext=(3, 3), textcoords="offset points")
 axes[0].axhline(0, color="0.8", lw=0.8)
 axes[0].axvline(0, color="0.8", lw=0.8)
 axes[0].set(xlabel="valence", ylabel="arousal", title="The canonical scheme")
-plots.heatmap(axes[1], dist, "Emotion distance (valence weight 0.5)", cmap="mako")
+distance = emotions.emotion_distance(list(emotions.FOUR_CLASS["yue"]))
+plots.heatmap(axes[1], distance, "Emotion distance (Yue et al.)", cmap="mako")
+fig.tight_layout()
 plt.show()
 
 # %% [markdown]
@@ -203,35 +154,33 @@ plt.show()
 
 # %%
 extractor = features.OpenSmileExtractor("IS09")
-feats = {}
-for name, table in tables.items():
-    ok, x = features.extract_table(table, extractor, progress=False)
-    feats[name] = (ok, x)
+feats = {name: features.extract_table(t, extractor, progress=False) for name, t in tables.items()}
+for name, (ok, _) in feats.items():
     failures = ok.attrs["feature_failures"]
-    print(
-        f"{name}: {len(ok)} of {len(table)} files have features"
-        + (f"; failures:\n{failures.summary()}" if failures else "")
-    )
+    print(f"{name}: {len(ok)} of {len(tables[name])} files have features")
+    if failures:
+        print(failures.summary())
 
 # %% [markdown]
 # A UMAP projection of the standardised features of the four emotions all
 # papers share (angry, happy, sad, neutral), coloured once by corpus and once
 # by emotion. If emotion were what the features mostly encode, the colours on
-# the right would form clusters; instead the corpora form the clusters.
+# the right would form the clusters.
 
-# %%
+# %% tags=["hide-input"]
 shared = ["angry", "happy", "sad", "neutral"]
-stack_x, stack_c, stack_e = [], [], []
-for name, (ok, x) in feats.items():
-    keep = ok["emotion"].isin(shared).to_numpy()
-    stack_x.append(x[keep])
-    stack_c += [name] * int(keep.sum())
-    stack_e += ok.loc[keep, "emotion"].tolist()
-xy = plots.umap_embedding(np.vstack(stack_x), seed=seed, n_neighbors=umap_neighbors)
-fig, axes = plt.subplots(1, 2, figsize=(11, 4.6))
-plots.scatter(axes[0], xy, stack_c, "IS09, coloured by corpus")
-plots.scatter(axes[1], xy, stack_e, "IS09, coloured by emotion", plots.EMOTION_COLOURS)
+keep = {n: ok["emotion"].isin(shared).to_numpy() for n, (ok, _) in feats.items()}
+X = np.vstack([x[keep[n]] for n, (_, x) in feats.items()])
+by_corpus = [n for n, (ok, _) in feats.items() for _ in range(int(keep[n].sum()))]
+by_emotion = [e for n, (ok, _) in feats.items() for e in ok.loc[keep[n], "emotion"]]
+xy = plots.umap_embedding(X, seed=seed, n_neighbors=umap_neighbors)
+fig, axes = plt.subplots(1, 2, figsize=(7.5, 3.6))
+plots.scatter(axes[0], xy, by_corpus, "IS09, coloured by corpus")
+plots.scatter(axes[1], xy, by_emotion, "IS09, coloured by emotion", plots.EMOTION_COLOURS)
+fig.tight_layout()
 plt.show()
+clusters = overview.cluster_sentence(xy, by_corpus, by_emotion)
+display(Markdown(clusters))
 
 # %% [markdown]
 # ## How far apart are the corpora?
@@ -248,62 +197,36 @@ plt.show()
 #
 # here with an RBF kernel whose width is the median pairwise distance. Each
 # corpus is compared with every other, and, on the diagonal, with itself
-# split by speaker (half of its speakers against the other half): the diagonal
-# is the shift between speakers of one corpus, the scale against which the
-# off-diagonal corpus shift should be read. Features are standardised with
-# the pooled mean and deviation of the corpora compared.
+# split by speaker (half of its speakers against the other half): the
+# diagonal is the shift between speakers of one corpus, the scale against
+# which the corpus shift should be read.
 
 # %%
-rng = np.random.default_rng(seed)
-
-
-def draw(x: np.ndarray, n: int) -> np.ndarray:
-    """At most n rows of x, drawn without replacement."""
-    return x if len(x) <= n else x[rng.choice(len(x), size=n, replace=False)]
-
-
-names = sorted(feats)
-mmd = pd.DataFrame(np.nan, index=names, columns=names)
-for i, a in enumerate(names):
-    ok_a, x_a = feats[a]
-    speakers = np.array(sorted(ok_a["speaker"].unique()))
-    half = np.isin(ok_a["speaker"].to_numpy(), speakers[: len(speakers) // 2])
-    pair = np.vstack([x_a])
-    mu, sd = pair.mean(0), pair.std(0) + 1e-8
-    mmd.loc[a, a] = stats.mmd2(
-        draw((x_a[half] - mu) / sd, mmd_samples), draw((x_a[~half] - mu) / sd, mmd_samples)
-    )
-    for b in names[i + 1 :]:
-        x_b = feats[b][1]
-        pooled = np.vstack([x_a, x_b])
-        mu, sd = pooled.mean(0), pooled.std(0) + 1e-8
-        value = stats.mmd2(draw((x_a - mu) / sd, mmd_samples), draw((x_b - mu) / sd, mmd_samples))
-        mmd.loc[a, b] = mmd.loc[b, a] = value
-results.save(mmd.rename_axis("corpus").reset_index(), results_dir, "mmd", prov.record())
-fig, ax = plt.subplots(figsize=(5, 4))
-plots.heatmap(ax, mmd, "Squared MMD of IS09 features (diagonal: speaker halves)", fmt=".3f", cmap="rocket_r")
+mmd = overview.mmd_matrix(feats, n_samples=mmd_samples, seed=seed)
+ctx.save(mmd.rename_axis("corpus").reset_index(), "mmd")
+fig, ax = plt.subplots(figsize=(4.5, 3.8))
+plots.heatmap(ax, mmd, "Squared MMD of IS09 features\n(diagonal: speaker halves)", fmt=".3f")
 plt.show()
-off = mmd.to_numpy()[~np.eye(len(names), dtype=bool)]
-diag = np.diag(mmd.to_numpy())
+shift = overview.shift_sentence(mmd)
+display(Markdown(shift))
+
+# %% [markdown]
+# ## Summary
+
+# %% tags=["remove-input"]
 display(
     Markdown(
-        f"Mean MMD² between corpora: **{np.nanmean(off):.3f}**; between speaker halves of "
-        f"one corpus: **{np.nanmean(diag):.3f}** "
-        f"(ratio {np.nanmean(off) / max(np.nanmean(diag), 1e-9):.1f})."
+        f"""- The corpora here ({", ".join(sorted(tables))}) differ in size, speakers,
+  language, durations and class priors (tables above), and each names its
+  emotions differently; one mapping per corpus onto a canonical scheme makes
+  them comparable, and each paper keeps four classes.
+- {clusters}
+- {shift}
+- Data: {ctx.origin} corpora."""
     )
 )
 
 # %% [markdown]
-# ## Summary
-#
-# - The corpora differ in size, speakers, language, durations and class priors,
-#   and each names its emotions differently; one mapping per corpus onto a
-#   canonical scheme makes them comparable, and each paper keeps four classes.
-# - In IS09 feature space the corpora separate more clearly than the emotions
-#   do, and the MMD between corpora exceeds the MMD between speaker groups of
-#   one corpus: this corpus shift is what the four papers fight with transfer
-#   learning, metric learning, fine-tuning and normalisation.
-#
 # ## Exercises
 #
 # 1. Which corpus has the most unbalanced four-class priors in the table above,
@@ -313,7 +236,7 @@ display(
 #    and why does the estimate of a small shift become unreliable?
 # 3. Standardise the features *per corpus* (each corpus to zero mean and unit
 #    variance) before the UMAP. What happens to the corpus clusters? Which of
-#    Andova & Luštrek's normalisations is this?
+#    Andova & Luštrek's normalisations is this close to?
 #
 # ```{admonition} Solutions
 # :class: dropdown
@@ -329,5 +252,5 @@ display(
 #    subtracts the mean of the *neutral* speech instead.
 # ```
 
-# %%
-display(Markdown(prov.markdown()))
+# %% tags=["remove-input"]
+ctx.finish()

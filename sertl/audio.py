@@ -32,6 +32,20 @@ class AudioError(ValueError):
         return (type(self), (self.path, self.reason))
 
 
+def _unreadable(path: str | Path, error: Exception) -> AudioError:
+    """The reason a file libsndfile could not open, with the OS error when there is one.
+
+    libsndfile reports a missing or forbidden file as ``System error.``; opening
+    the file ourselves gives the OS's reason (permission denied, no such file).
+    """
+    try:
+        with open(path, "rb") as handle:
+            handle.read(1)
+    except OSError as os_error:
+        return AudioError(path, f"cannot be opened ({os_error.strerror or os_error})")
+    return AudioError(path, f"cannot be read as audio ({error})")
+
+
 def load_audio(
     path: str | Path, sample_rate: int = SAMPLE_RATE, min_duration: float = MIN_DURATION
 ) -> np.ndarray:
@@ -55,7 +69,7 @@ def load_audio(
     try:
         signal, rate = sf.read(str(path), dtype="float32", always_2d=True)
     except Exception as error:  # libsndfile raises several types
-        raise AudioError(path, f"cannot be read as audio ({error})") from None
+        raise _unreadable(path, error) from None
     if signal.size == 0:
         raise AudioError(path, "holds no samples")
     signal = signal.mean(axis=1) if signal.shape[1] > 1 else signal[:, 0]
@@ -78,8 +92,8 @@ def duration(path: str | Path) -> float:
     """
     try:
         info = sf.info(str(path))
-    except Exception as error:
-        raise AudioError(path, f"cannot be read as audio ({error})") from None
+    except Exception as error:  # libsndfile raises several types
+        raise _unreadable(path, error) from None
     if info.frames == 0:
         raise AudioError(path, "holds no samples")
     return info.frames / info.samplerate

@@ -9,7 +9,9 @@ environment variable ``SERTL_DATA`` (the layout of ``../shared/corpora``). Cache
 from __future__ import annotations
 
 import os
+import re
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 
 #: Folder names below ``SERTL_DATA``, one per corpus.
@@ -72,6 +74,116 @@ def corpus_root(name: str) -> Path | None:
         return None
     path = root / CORPUS_FOLDERS.get(name, name)
     return path if path.is_dir() else None
+
+
+def _dirs(path: Path, *names: str) -> bool:
+    return all((path / n).is_dir() for n in names)
+
+
+def _emodb(path: Path) -> bool:
+    name = re.compile(r"^\d\d[a-z]\d\d[A-Z][a-z]\.(wav|flac)$")
+    for folder in (path, path / "wav"):
+        try:
+            if any(name.match(f.name) for f in folder.iterdir()):
+                return True
+        except OSError:
+            continue
+    return False
+
+
+def _globs(*patterns: str) -> Callable[[Path], bool]:
+    return lambda path: any(next(path.glob(p), None) is not None for p in patterns)
+
+
+#: What a corpus folder holds (its top level), to recognise one under another name.
+LAYOUTS: dict[str, Callable[[Path], bool]] = {
+    "ravdess": _globs("Actor_[0-9][0-9]"),
+    "crema_d": _globs("AudioWAV", "VideoDemographics.csv"),
+    "enterface05": _globs("subject 1", "subject1"),
+    "iemocap": _globs("Session1"),
+    "msp_improv": _globs("Evaluation.txt", "Evalution.txt"),
+    "emodb": _emodb,
+    "emovo": lambda path: _dirs(path, "f1", "m1"),
+    "savee": lambda path: _dirs(path, "DC", "JE", "JK", "KL"),
+}
+
+
+def _never(path: Path) -> bool:
+    return False
+
+
+def _subfolders(path: Path) -> list[Path]:
+    try:
+        return sorted(p for p in path.iterdir() if p.is_dir() and not p.name.startswith("."))
+    except OSError:
+        return []
+
+
+def diagnose(name: str) -> str | None:
+    """Why corpus ``name`` is not found below ``SERTL_DATA``, with the fix when it is visible.
+
+    Called when a corpus falls back to its synthetic stand-in although a data
+    folder is configured: a corpus folder in another case (``EmoDB/``),
+    ``SERTL_DATA`` pointing at a corpus folder itself, or at a folder one level
+    above the corpora, would otherwise silently turn a real run synthetic.
+
+    Args:
+        name: A registered corpus name.
+
+    Returns:
+        A message naming the folder looked in and the folder names expected, with
+        the suggested setting; ``None`` when no data folder is configured or the
+        corpus is there.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # data_root's own warning is given elsewhere
+        root = data_root()
+    if root is None:
+        return None
+    expected = CORPUS_FOLDERS.get(name, name)
+    if (root / expected).is_dir():
+        return None
+    known = sorted(set(CORPUS_FOLDERS.values()))
+    lines = [
+        f"corpus {name!r}: SERTL_DATA={root} holds no folder {expected!r} (looked for "
+        f"{root / expected}); SERTL_DATA must hold one folder per corpus, named "
+        f"{', '.join(known)}, so {name} falls back to its synthetic stand-in."
+    ]
+    children = _subfolders(root)
+    layout = LAYOUTS.get(name, _never)
+    for child in children:
+        if child.name.lower() == expected.lower():
+            lines.append(
+                f"{child} differs only in case: rename it to {root / expected} "
+                "(folder names are case-sensitive)."
+            )
+        elif layout(child):
+            lines.append(f"{child} looks like {name}: rename it to {root / expected}.")
+    if root.name.lower() == expected.lower() or layout(root):
+        lines.append(
+            f"SERTL_DATA points at the {name} folder itself: set SERTL_DATA={root.parent}"
+            + (f" (and name the folder {expected!r})." if root.name != expected else ".")
+        )
+    else:
+        other = next(
+            (
+                corpus
+                for corpus, folder in CORPUS_FOLDERS.items()
+                if root.name.lower() == folder.lower() or LAYOUTS.get(corpus, _never)(root)
+            ),
+            None,
+        )
+        if other is not None:
+            lines.append(
+                f"SERTL_DATA points at the {other} folder itself: set SERTL_DATA={root.parent}."
+            )
+    for child in children:
+        inner = [p for p in _subfolders(child) if p.name.lower() == expected.lower()]
+        if inner:
+            lines.append(
+                f"The corpora seem to be one level deeper ({inner[0]}): set SERTL_DATA={child}."
+            )
+    return "\n".join(lines)
 
 
 def cache_dir(*parts: str) -> Path:

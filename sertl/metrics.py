@@ -1,55 +1,73 @@
-"""Metrics the four papers report: UAR (unweighted) and WA (weighted accuracy)."""
+"""Metrics the four papers report, delegated to scikit-learn.
+
+UAR (unweighted average recall) is :func:`sklearn.metrics.balanced_accuracy_score`,
+WA (weighted accuracy) is :func:`sklearn.metrics.accuracy_score`; these names are
+the papers' and return plain floats.
+"""
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
+from sklearn.metrics import (
+    accuracy_score,
+    balanced_accuracy_score,
+    confusion_matrix,
+    recall_score,
+)
+
+
+def _pair(y_true: Sequence, y_pred: Sequence) -> tuple[np.ndarray, np.ndarray]:
+    y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
+    if y_true.shape != y_pred.shape:
+        raise ValueError(f"y_true has shape {y_true.shape} but y_pred has {y_pred.shape}")
+    return y_true, y_pred
 
 
 def per_class_recall(
     y_true: Sequence, y_pred: Sequence, labels: Sequence | None = None
 ) -> pd.Series:
-    """Recall of each class present in ``y_true`` (or listed in ``labels``)."""
-    y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
-    if y_true.shape != y_pred.shape:
-        raise ValueError(f"y_true has shape {y_true.shape} but y_pred has {y_pred.shape}")
+    """Recall of each class present in ``y_true`` (or listed in ``labels``; NaN when absent)."""
+    y_true, y_pred = _pair(y_true, y_pred)
     classes = list(labels) if labels is not None else sorted(set(y_true.tolist()))
-    recalls = {}
-    for c in classes:
-        mask = y_true == c
-        recalls[c] = float(np.mean(y_pred[mask] == c)) if mask.any() else np.nan
-    return pd.Series(recalls, name="recall")
+    recalls = recall_score(
+        y_true, y_pred, labels=classes, average=None, zero_division=np.nan
+    ).astype(float)
+    return pd.Series(recalls, index=classes, name="recall")
 
 
 def uar(y_true: Sequence, y_pred: Sequence) -> float:
-    """Unweighted average recall: the mean of per-class recalls (chance = 1 / classes)."""
-    return float(np.nanmean(per_class_recall(y_true, y_pred).to_numpy()))
+    """Unweighted average recall over the classes of ``y_true`` (chance = 1 / classes)."""
+    y_true, y_pred = _pair(y_true, y_pred)
+    with warnings.catch_warnings():
+        # predicted classes absent from y_true are left out of the mean, as intended
+        warnings.filterwarnings("ignore", message="y_pred contains classes not in y_true")
+        return float(balanced_accuracy_score(y_true, y_pred))
 
 
 def wa(y_true: Sequence, y_pred: Sequence) -> float:
     """Weighted accuracy: the share of correctly classified items."""
-    y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
-    if y_true.shape != y_pred.shape:
-        raise ValueError(f"y_true has shape {y_true.shape} but y_pred has {y_pred.shape}")
-    return float(np.mean(y_true == y_pred))
+    return float(accuracy_score(*_pair(y_true, y_pred)))
 
 
 def confusion(
     y_true: Sequence, y_pred: Sequence, labels: Sequence, normalize: bool = True
 ) -> pd.DataFrame:
-    """Confusion matrix with true classes as rows; rows sum to 1 when normalised."""
-    y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
+    """Confusion matrix with true classes as rows; rows sum to 1 when normalised.
+
+    Items whose true or predicted class is not in ``labels`` are left out; a
+    class without items has a row of zeros.
+    """
+    y_true, y_pred = _pair(y_true, y_pred)
     labels = list(labels)
-    index = {c: i for i, c in enumerate(labels)}
-    matrix = np.zeros((len(labels), len(labels)))
-    for t, p in zip(y_true, y_pred, strict=True):
-        if t in index and p in index:
-            matrix[index[t], index[p]] += 1
-    if normalize:
-        sums = matrix.sum(axis=1, keepdims=True)
-        matrix = np.divide(matrix, sums, out=np.zeros_like(matrix), where=sums > 0)
+    matrix = confusion_matrix(
+        y_true, y_pred, labels=labels, normalize="true" if normalize else None
+    )
     return pd.DataFrame(
-        matrix, index=pd.Index(labels, name="true"), columns=pd.Index(labels, name="predicted")
+        matrix.astype(float),
+        index=pd.Index(labels, name="true"),
+        columns=pd.Index(labels, name="predicted"),
     )

@@ -1,51 +1,60 @@
 """The four papers' published numbers, as data (quoted, never computed here).
 
-Only values stated in the papers' text are listed; where a table's value is
-not available to us, it is absent rather than guessed. Metrics: ``wa``
-(accuracy) or ``uar`` (unweighted average recall), in percent.
+One YAML file per paper in ``sertl/data/papers/``: every number of every
+results table, with the table it comes from. Where the paper's text and its
+table disagree, the table's value is kept and ``note`` says so. Metrics:
+``accuracy`` (weighted accuracy, WA) or ``uar`` (unweighted average recall), in percent.
 """
 
 from __future__ import annotations
 
+from functools import cache
+from importlib import resources
+
 import pandas as pd
+import yaml
 
-FT_LOSS = "fine-tuning + distance loss"
-_ROWS = [
-    # Feng & Chaspari, Table 1 (target RAVDESS, UAR %)
-    ("feng_chaspari", "Table 1", "OODT", "enterface05", "ravdess", "uar", 32.8),
-    ("feng_chaspari", "Table 1", "OODT", "crema_d", "ravdess", "uar", 29.3),
-    ("feng_chaspari", "Table 1", "IDT", "ravdess", "ravdess", "uar", 50.0),
-    ("feng_chaspari", "Table 1", "fine-tuning", "enterface05", "ravdess", "uar", 32.9),
-    ("feng_chaspari", "Table 1", "fine-tuning", "crema_d", "ravdess", "uar", 37.8),
-    (
-        "feng_chaspari",
-        "Table 1",
-        "fine-tuning + distance loss",
-        "enterface05",
-        "ravdess",
-        "uar",
-        39.9,
-    ),
-    ("feng_chaspari", "Table 1", FT_LOSS, "crema_d", "ravdess", "uar", 43.4),
-    # Lian et al., Table 3 (IEMOCAP session 5 test, UA %)
-    ("lian", "Table 3", "baseline 4 s", "iemocap", "iemocap", "uar", 51.09),
-    ("lian", "Table 3", "baseline 5 s", "iemocap", "iemocap", "uar", 54.71),
-    ("lian", "Table 3", "baseline 6 s", "iemocap", "iemocap", "uar", 53.26),
-    ("lian", "Table 3", "baseline 7 s", "iemocap", "iemocap", "uar", 55.36),
-    ("lian", "Table 3", "pairwise discriminative task", "iemocap", "iemocap", "uar", 56.33),
-    # Andova & Luštrek, Tables 2 and 3 (accuracy %)
-    ("andova_lustrek", "Table 2", "majority", "emodb", "savee", "wa", 40.0),
-    ("andova_lustrek", "Table 2", "scenario 1", "emodb", "savee", "wa", 29.0),
-    ("andova_lustrek", "Table 2", "scenario 2", "emodb", "savee", "wa", 49.0),
-    ("andova_lustrek", "Table 2", "scenario 3", "emodb", "savee", "wa", 57.0),
-    ("andova_lustrek", "Table 3", "normalisation 2", "emodb", "savee", "wa", 58.0),
-]
-
-PUBLISHED = pd.DataFrame(
-    _ROWS, columns=["paper", "table", "method", "source", "target", "metric", "value"]
-)
+#: The papers, by key, in book order.
+PAPERS = ("feng_chaspari", "lian", "yue", "andova_lustrek")
+COLUMNS = ["paper", "table", "method", "source", "target", "metric", "value", "note"]
 
 
-def published(paper: str) -> pd.DataFrame:
-    """The published values of one paper."""
-    return PUBLISHED[PUBLISHED["paper"] == paper].reset_index(drop=True)
+@cache
+def spec(paper: str) -> dict:
+    """The data file of one paper (``citation``, ``notes``, ``values``).
+
+    Raises:
+        KeyError: Unknown paper.
+    """
+    if paper not in PAPERS:
+        raise KeyError(f"unknown paper {paper!r}; known: {list(PAPERS)}")
+    path = resources.files("sertl").joinpath("data", "papers", f"{paper}.yaml")
+    if not path.is_file():
+        return {"paper": paper, "values": []}
+    return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+
+
+def published(paper: str | None = None, table: str | None = None) -> pd.DataFrame:
+    """The published values, one row per table cell.
+
+    Args:
+        paper: A paper key (``None``: all papers).
+        table: Keep only this table (for example ``"Table 2"``).
+
+    Returns:
+        Columns ``paper, table, method, source, target, metric, value, note``.
+    """
+    rows = []
+    for key in [paper] if paper else PAPERS:
+        for row in spec(key).get("values", []) or []:
+            rows.append({"paper": key, "note": "", **row})
+    out = pd.DataFrame(rows, columns=COLUMNS)
+    out["note"] = out["note"].fillna("")
+    if table is not None:
+        out = out[out["table"] == table]
+    return out.reset_index(drop=True)
+
+
+def notes(paper: str) -> str:
+    """What the data file says about the paper's numbers (for example a missing table)."""
+    return str(spec(paper).get("notes", "") or "").strip()

@@ -49,7 +49,15 @@ def scatter(
     ax.set_title(title)
     ax.set_xticks([])
     ax.set_yticks([])
-    ax.legend(markerscale=2.5, fontsize=8, frameon=False, loc="best")
+    # below the axes: a legend inside would cover the points
+    ax.legend(
+        markerscale=2.5,
+        fontsize=8,
+        frameon=False,
+        loc="upper center",
+        bbox_to_anchor=(0.5, 0.0),
+        ncol=2,
+    )
 
 
 def heatmap(

@@ -140,21 +140,27 @@ class Provenance:
         }
 
     def markdown(self) -> str:
-        """Return the provenance as Markdown for the chapter's last cell."""
+        """Return the provenance as Markdown (rendered tables) for the chapter's last cell."""
         rec = self.record()
-        data = pd.DataFrame(rec["data"]) if rec["data"] else pd.DataFrame()
-        params = ", ".join(f"`{k}={v!r}`" for k, v in rec["parameters"].items())
+        origins = sorted(self.origins) or ["none"]
         lines = [
             "**Provenance**",
             "",
-            f"- profile: `{rec['profile']}`; seed: `{rec['seed']}`",
-            f"- parameters: {params}",
+            f"- data: {' and '.join(origins)}; profile `{rec['profile']}`; seed `{rec['seed']}`",
             f"- sertl {rec['sertl']} (commit `{rec['commit']}`), Python {rec['python']}",
             f"- device: {rec['device']}; wall time: {rec['wall_time_s']} s",
             "",
         ]
-        if len(data):
-            lines.append(data.to_markdown(index=False))
+        if rec["data"]:
+            lines += [pd.DataFrame(rec["data"]).to_markdown(index=False), ""]
+        params = pd.DataFrame(
+            {
+                "parameter": list(rec["parameters"]),
+                "value": [f"`{v!r}`" for v in rec["parameters"].values()],
+            }
+        )
+        if len(params):
+            lines.append(params.to_markdown(index=False))
         return "\n".join(lines)
 
 

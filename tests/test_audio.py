@@ -48,3 +48,46 @@ def test_corpus_wide_step_reports_every_failure_and_goes_on(tmp_path, tone):
     assert report.total == 5 and len(report.failures) == 2
     text = report.summary()
     assert "2 of 5 files failed" in text and "missing.wav" in text and "junk.wav" in text
+
+
+def test_the_duration_scan_gives_the_os_error(tmp_path, tone):
+    import os
+
+    from sertl.audio import AudioError, duration, load_audio
+
+    with pytest.raises(AudioError, match=r"missing\.wav: cannot be opened \(No such file"):
+        duration(tmp_path / "missing.wav")
+    locked = tone(tmp_path / "locked.wav")
+    os.chmod(locked, 0)
+    try:
+        if not os.access(locked, os.R_OK):  # not root: the real permission error
+            for read in (duration, load_audio):
+                with pytest.raises(AudioError, match=r"cannot be opened \(Permission denied\)"):
+                    read(locked)
+    finally:
+        os.chmod(locked, 0o644)
+    junk = tmp_path / "junk.wav"
+    junk.write_bytes(b"junk")
+    with pytest.raises(AudioError, match="cannot be read as audio"):
+        duration(junk)
+
+
+def test_libsndfiles_system_error_becomes_the_os_error(tmp_path, tone, monkeypatch):
+    from sertl import audio
+
+    locked = tone(tmp_path / "locked.wav")
+
+    def system_error(*args, **kwargs):
+        raise sf.LibsndfileError(2, prefix=f"Error opening {str(locked)!r}: ")
+
+    def denied(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(audio.sf, "info", system_error)
+    monkeypatch.setattr(audio.sf, "read", system_error)
+    monkeypatch.setattr(audio, "open", denied, raising=False)
+    for read in (audio.duration, audio.load_audio):
+        with pytest.raises(
+            AudioError, match=r"locked\.wav: cannot be opened \(Permission denied\)"
+        ):
+            read(locked)

@@ -1,6 +1,7 @@
 """Splitters: no speaker is ever on both sides of a split, on every corpus."""
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from sertl import config, corpora
@@ -34,7 +35,7 @@ def test_no_speaker_on_both_sides(table):
         (LeaveOneSpeakerOut(), spk),
         (SpeakerFolds(min(6, n_spk)), spk),
         (SpeakerFolds(min(3, n_spk), shuffle=True, seed=1), spk),
-        (FewShotSplit(k=1, n_speakers=max(1, n_spk // 2), n_repeats=3), spk),
+        (FewShotSplit(k=1, n_speakers=max(1, n_spk // 2), n_splits=3), spk),
     ]
     if table["session"].notna().all():
         splitters.append((LeaveOneSessionOut(), table["session"].to_numpy()))
@@ -73,9 +74,97 @@ def test_support_sampling_is_k_per_class_from_n_speakers_and_seeded():
 def test_per_speaker_support_is_k_per_class_from_each_speaker():
     y = np.tile(["a", "b", "c", "d"], 30)
     spk = np.repeat(np.arange(10), 12)
-    splitter = FewShotSplit(k=1, n_speakers=4, n_repeats=3, seed=2)
+    splitter = FewShotSplit(k=1, n_speakers=4, n_splits=3, seed=2)
     for support, test in splitter.split(np.zeros(len(y)), y, spk):
         assert len(support) == 16 and len(np.unique(spk[support])) == 4
         for g in np.unique(spk[support]):
             assert sorted(y[support][spk[support] == g]) == ["a", "b", "c", "d"]
         assert not set(spk[test]) & set(spk[support]) and len(test) == 6 * 12
+
+
+# --- scikit-learn splitters (issue 13) and clear errors (issue 16, item 12) ---
+
+
+def test_the_splitters_are_scikit_learn_cross_validators():
+    from sklearn.dummy import DummyClassifier
+    from sklearn.model_selection import BaseCrossValidator, LeaveOneGroupOut, cross_val_score
+
+    import sertl.protocols as protocols
+
+    assert not hasattr(protocols, "LeaveOneGroupOut") or protocols.LeaveOneGroupOut is (
+        LeaveOneGroupOut
+    )
+    assert issubclass(LeaveOneSpeakerOut, LeaveOneGroupOut)
+    for cls in (SpeakerFolds, FewShotSplit, protocols.FixedSpeakerSplit):
+        assert issubclass(cls, BaseCrossValidator)
+    y = np.tile(["a", "b"], 30)
+    spk = np.repeat(np.arange(6), 10)
+    x = np.zeros((60, 1))
+    scores = cross_val_score(DummyClassifier(), x, y, groups=spk, cv=SpeakerFolds(3))
+    assert len(scores) == 3
+    assert "n_splits=3" in repr(SpeakerFolds(3)) and "seed=0" in repr(FewShotSplit())
+
+
+def test_leave_one_out_reads_groups_from_a_table_and_needs_them():
+    table = pd.DataFrame({"speaker": list("aabbcc"), "session": [1, 1, 2, 2, 3, 3]})
+    assert LeaveOneSpeakerOut().get_n_splits(table) == 3
+    folds = list(LeaveOneSessionOut().split(table))
+    assert [list(test) for _, test in folds] == [[0, 1], [2, 3], [4, 5]]
+    with pytest.raises(ValueError, match="needs groups: the 'speaker' of each item"):
+        LeaveOneSpeakerOut().get_n_splits()
+    with pytest.raises(ValueError, match="needs a 'session' column"):
+        LeaveOneSessionOut().get_n_splits(table.drop(columns="session"))
+
+
+def test_missing_sessions_name_the_column():
+    table = pd.DataFrame({"speaker": list("aabb"), "session": pd.array([1, 1, pd.NA, pd.NA])})
+    with pytest.raises(ValueError, match=r"needs a 'session' for every item, but 2 of 4"):
+        list(LeaveOneSessionOut().split(np.zeros((4, 1)), None, table["session"].to_numpy()))
+    with pytest.raises(ValueError, match="'session'"):
+        list(LeaveOneSessionOut().split(table))
+
+
+def test_unmapped_labels_name_the_column():
+    y = pd.Series(["angry", None, "sad", "angry"] * 3, dtype="string")
+    spk = np.repeat(np.arange(4), 3)
+    with pytest.raises(ValueError, match=r"3 of 12 labels are missing \(NA\).*'emotion'"):
+        list(FewShotSplit(n_speakers=2).split(np.zeros((12, 1)), y, spk))
+    with pytest.raises(ValueError, match="'speaker'"):
+        list(FewShotSplit().split(np.zeros((12, 1)), y.fillna("sad"), pd.array([None] * 12)))
+
+
+def test_fixed_speaker_split_is_lians_rule():
+    from sertl.protocols import FixedSpeakerSplit
+
+    sessions = np.repeat([f"Ses0{i}" for i in range(1, 6)], 4)
+    parts = FixedSpeakerSplit().partition(sessions)
+    assert set(sessions[parts["train"]]) == {"Ses01", "Ses02", "Ses03"}
+    assert set(sessions[parts["val"]]) == {"Ses04"} and set(sessions[parts["test"]]) == {"Ses05"}
+    (train, test), *rest = list(FixedSpeakerSplit().split(np.zeros(20), None, sessions))
+    assert not rest and np.array_equal(train, parts["train"])
+    assert np.array_equal(test, parts["test"])
+    four = FixedSpeakerSplit().partition(np.repeat(list("dcba"), 2))
+    assert {k: sorted(set(np.repeat(list("dcba"), 2)[v])) for k, v in four.items()} == {
+        "train": ["a", "b"],
+        "val": ["c"],
+        "test": ["d"],
+    }
+    with pytest.raises(ValueError, match="at least 3"):
+        FixedSpeakerSplit().partition(["a", "b"])
+
+
+@pytest.mark.parametrize("n_groups", [3, 4, 5, 7, 10, 24])
+def test_fixed_speaker_split_parts_are_consecutive_disjoint_and_cover_everything(n_groups):
+    from sertl.protocols import FixedSpeakerSplit
+
+    names = np.array([f"s{i:02d}" for i in range(n_groups)])
+    groups = np.random.default_rng(n_groups).permutation(np.repeat(names, 3))
+    parts = FixedSpeakerSplit().partition(groups)
+    members = {k: sorted(set(groups[v])) for k, v in parts.items()}
+    assert sorted(np.concatenate(list(parts.values()))) == list(range(len(groups)))
+    assert members["train"] + members["val"] + members["test"] == list(names)  # in order
+    if n_groups >= 5:  # five near-equal parts: 3 train, 1 validation, 1 test
+        sizes = [len(p) for p in np.array_split(names, 5)]
+        assert [len(members["val"]), len(members["test"])] == sizes[3:]
+    else:
+        assert len(members["val"]) == len(members["test"]) == 1

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..audio import FailureReport, duration, map_files
+from ..audio import AudioError, FailureReport, duration, map_files
 from ..emotions import check_mapping
 
 #: Columns of the table every ``prepare_<corpus>`` returns, in this order.
@@ -30,6 +30,58 @@ class CorpusError(ValueError):
     """A corpus folder that cannot be parsed, naming the file and the problem."""
 
 
+class UnknownCorpusError(CorpusError, KeyError):
+    """A corpus name that is neither registered nor a user corpus in ``SERTL_DATA``.
+
+    A ``ValueError`` (what chapters catch for bad parameters) and, for older
+    callers, a ``KeyError``.
+    """
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return str(self.args[0]) if self.args else ""
+
+
+#: What needs a speaker per file; a corpus without speaker information runs only the rest.
+NEEDS_SPEAKERS = (
+    "a target of chapters 02, 03, 04 and 05 (speaker-independent folds, support "
+    "speakers, per-subject scenarios)",
+    "chapter 01's speaker-half shift",
+    "per-speaker standardisation",
+)
+#: What runs without speakers.
+RUNS_WITHOUT_SPEAKERS = (
+    "a source corpus (trained on as a whole)",
+    "the test corpus of a cross-corpus table (chapter 07 without per-speaker standardisation)",
+)
+
+
+def require_speakers(table: pd.DataFrame, purpose: str) -> None:
+    """Raise a clear error when ``table`` has files without a speaker.
+
+    Args:
+        table: A standard corpus table.
+        purpose: What is about to run, for the message (``"leave-one-speaker-out"``).
+
+    Raises:
+        CorpusError: Some files have no speaker; the message says what needs
+            speakers, what runs without, and how to give them.
+    """
+    missing = table["speaker"].isna()
+    if not missing.any():
+        return
+    corpus = str(table["corpus"].iloc[0]) if len(table) else "corpus"
+    example = table.loc[missing, "file"].iloc[0]
+    raise CorpusError(
+        f"{corpus}: {int(missing.sum())} of {len(table)} files have no speaker (e.g. {example}), "
+        f"so {purpose} cannot run.\n"
+        f"Needs speakers: {'; '.join(NEEDS_SPEAKERS)}.\n"
+        f"Runs without: {'; '.join(RUNS_WITHOUT_SPEAKERS)}.\n"
+        "Give speakers with a SPK_ prefix in the file names (SF01_take1.wav), "
+        "speaker=r'^(?P<speaker>[^_]+)_' when loading, 'speaker:' in corpus.yaml, "
+        "or a speaker column in labels.csv."
+    )
+
+
 @dataclass(frozen=True)
 class CorpusInfo:
     """What the registry knows about one corpus."""
@@ -42,6 +94,8 @@ class CorpusInfo:
     url: str
     citation: str
     available_here: bool
+    #: A user's corpus (a folder in ``SERTL_DATA``), not one of the registered ones.
+    user: bool = False
 
 
 REGISTRY: dict[str, CorpusInfo] = {}
@@ -75,7 +129,12 @@ def check_root(root: str | Path, name: str) -> Path:
 
 
 def finish(
-    rows: list[dict], corpus: str, labels: dict[str, str | None], root: Path, with_duration: bool
+    rows: list[dict],
+    corpus: str,
+    labels: dict[str, str | None],
+    root: Path,
+    with_duration: bool,
+    problems: list[AudioError] | None = None,
 ) -> pd.DataFrame:
     """Turn parsed rows into the standard table.
 
@@ -83,11 +142,21 @@ def finish(
     are kept with an empty emotion so that counts stay documented), reads
     durations from the file headers and reports every unreadable file.
 
+    Args:
+        rows: One dict per file (``file``, ``speaker``, ``label``, ``language``, ...).
+        corpus: The corpus name.
+        labels: Corpus label -> canonical emotion.
+        root: The corpus folder.
+        with_duration: Read each file's duration.
+        problems: Files found but not usable (broken links, unreadable), reported
+            with the duration scan's failures.
+
     Raises:
         CorpusError: No audio file was found, or a label has no mapping.
     """
     if not rows:
-        raise CorpusError(f"{corpus}: no audio files found below {root}")
+        found = f" ({len(problems)} unusable: {problems[0]})" if problems else ""
+        raise CorpusError(f"{corpus}: no audio files found below {root}{found}")
     table = pd.DataFrame(rows)
     unknown = sorted(set(table["label"]) - set(labels))
     if unknown:
@@ -99,12 +168,15 @@ def finish(
             table[column] = None
     if with_duration:
         durations, report = map_files(duration, table["file"], f"{corpus}: duration scan")
-        report.show()
         table["duration"] = pd.array(durations, dtype="Float64")
-        table.attrs["failures"] = report
     else:
         table["duration"] = pd.array([None] * len(table), dtype="Float64")
-        table.attrs["failures"] = FailureReport(f"{corpus}: duration scan")
+        report = FailureReport(f"{corpus}: duration scan", total=len(table))
+    for problem in problems or []:
+        report.add(problem)
+        report.total += 1
+    report.show()
+    table.attrs["failures"] = report
     table = table[list(COLUMNS)].sort_values("file", kind="stable").reset_index(drop=True)
     for column in ("corpus", "speaker", "gender", "emotion", "label", "session", "language"):
         table[column] = table[column].astype("string")

@@ -5,6 +5,11 @@ its MD5 checksum; the downloader reads the checksum from there, resumes a
 partial download with an HTTP range request, verifies the file, and only then
 renames it into place and unpacks it. The tests run it against a local server.
 
+Every download goes through :func:`download_file`, which refuses a file without
+a checksum and any address but ``https://`` (``http://`` only on this machine,
+for tests). Nothing downloaded is ever executed, imported or unpickled: archives
+are unpacked as data, refusing members that would land outside the target folder.
+
     python -m sertl.corpora.download ravdess --to ~/corpora
 """
 
@@ -16,6 +21,7 @@ import json
 import os
 import shutil
 import sys
+import urllib.parse
 import urllib.request
 import zipfile
 from dataclasses import dataclass
@@ -44,18 +50,39 @@ class DownloadError(RuntimeError):
     """A download that failed or did not verify."""
 
 
-def md5sum(path: Path) -> str:
-    """MD5 of a file (Zenodo's checksum algorithm)."""
-    digest = hashlib.md5(usedforsecurity=False)
+#: Hosts where plain ``http://`` is accepted (local test servers).
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+
+def checksum(path: Path, algorithm: str = "sha256") -> str:
+    """Hex digest of a file (``"sha256"``, ``"md5"``, any :func:`hashlib.new` name)."""
+    digest = hashlib.new(algorithm, usedforsecurity=algorithm not in ("md5", "sha1"))
     with open(path, "rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
 
 
+def md5sum(path: Path) -> str:
+    """MD5 of a file (Zenodo's checksum algorithm)."""
+    return checksum(path, "md5")
+
+
+def check_url(url: str) -> str:
+    """Return ``url`` when it may be downloaded: ``https://``, or ``http://`` on this machine.
+
+    Raises:
+        DownloadError: Another scheme (``file:``, ``ftp:``...) or plain http elsewhere.
+    """
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme == "https" or (parts.scheme == "http" and parts.hostname in LOCAL_HOSTS):
+        return url
+    raise DownloadError(f"{url}: refused, only https:// addresses are downloaded")
+
+
 def record_files(record: str, api: str = ZENODO_API) -> dict[str, tuple[str, str]]:
     """Return file name -> (download URL, md5) from a Zenodo record's JSON."""
-    with urllib.request.urlopen(f"{api}{record}", timeout=60) as response:
+    with urllib.request.urlopen(check_url(f"{api}{record}"), timeout=60) as response:
         meta = json.load(response)
     out = {}
     for entry in meta.get("files", []):
@@ -68,14 +95,41 @@ def record_files(record: str, api: str = ZENODO_API) -> dict[str, tuple[str, str
     return out
 
 
-def fetch(url: str, target: Path, md5: str, progress: bool = True) -> Path:
-    """Download ``url`` to ``target``, resuming ``target.part``, and verify its MD5.
+def download_file(
+    url: str,
+    dest: str | Path,
+    sha256: str | None = None,
+    *,
+    md5: str | None = None,
+    progress: bool = True,
+) -> Path:
+    """Download ``url`` to ``dest``, resuming ``dest.part``, and verify its checksum.
+
+    The file appears at ``dest`` only once verified. Use it for every download
+    (corpora, published test lists): it refuses a file without a checksum, and
+    an address that is not ``https://`` (``http://`` only on this machine).
+
+    Args:
+        url: The address.
+        dest: The file to write.
+        sha256: Expected SHA-256 (hex); give this or ``md5``.
+        md5: Expected MD5 (hex), where the source publishes only that (Zenodo).
+        progress: Show a progress bar.
+
+    Returns:
+        ``dest``.
 
     Raises:
-        DownloadError: The server failed or the checksum does not match (the
-            partial file is removed so that the next try starts clean).
+        DownloadError: No checksum, a refused address, the server failed, or the
+            checksum does not match (the partial file is removed so that the
+            next try starts clean).
     """
-    if target.is_file() and md5sum(target) == md5:
+    if not sha256 and not md5:
+        raise DownloadError(f"{url}: refused, a download needs a sha256 (or md5) checksum")
+    algorithm, expected = ("sha256", sha256.lower()) if sha256 else ("md5", str(md5).lower())
+    check_url(url)
+    target = Path(dest).expanduser()
+    if target.is_file() and checksum(target, algorithm) == expected:
         return target
     part = target.with_name(target.name + ".part")
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -83,6 +137,7 @@ def fetch(url: str, target: Path, md5: str, progress: bool = True) -> Path:
     request = urllib.request.Request(url, headers={"Range": f"bytes={offset}-"} if offset else {})
     try:
         with urllib.request.urlopen(request, timeout=60) as response:
+            check_url(response.geturl())  # after redirects
             if offset and response.status != 206:
                 offset = 0  # the server ignored the range: start again
             total = int(response.headers.get("Content-Length", 0)) + offset
@@ -102,12 +157,37 @@ def fetch(url: str, target: Path, md5: str, progress: bool = True) -> Path:
                     bar.update(len(block))
     except OSError as error:
         raise DownloadError(f"{url}: {error} (rerun to resume from {part})") from None
-    actual = md5sum(part)
-    if actual != md5:
+    actual = checksum(part, algorithm)
+    if actual != expected:
         part.unlink(missing_ok=True)
-        raise DownloadError(f"{target.name}: md5 {actual} does not match the record's {md5}")
+        raise DownloadError(
+            f"{target.name}: {algorithm} {actual} does not match the expected {expected}"
+        )
     os.replace(part, target)
     return target
+
+
+def fetch(url: str, target: Path, md5: str, progress: bool = True) -> Path:
+    """:func:`download_file` with Zenodo's MD5 (kept for existing callers)."""
+    return download_file(url, target, md5=md5, progress=progress)
+
+
+def unpack(archive: Path, folder: Path) -> None:
+    """Unpack a zip archive as data into ``folder``.
+
+    Raises:
+        DownloadError: A member would land outside ``folder`` (absolute path,
+            ``..``) or is a link.
+    """
+    with zipfile.ZipFile(archive) as zf:
+        for member in zf.infolist():
+            parts = Path(member.filename).parts
+            is_link = (member.external_attr >> 16) & 0o170000 == 0o120000
+            if member.filename.startswith(("/", "\\")) or ".." in parts or is_link:
+                raise DownloadError(
+                    f"{archive.name}: refusing the unsafe member {member.filename!r}"
+                )
+        zf.extractall(folder)
 
 
 def download(name: str, to: str | Path, api: str = ZENODO_API, progress: bool = True) -> Path:
@@ -129,8 +209,7 @@ def download(name: str, to: str | Path, api: str = ZENODO_API, progress: bool = 
         archive = fetch(url, to / ".downloads" / file, md5, progress)
         tmp = to / f".{source.folder}.unpacking"
         shutil.rmtree(tmp, ignore_errors=True)
-        with zipfile.ZipFile(archive) as zf:
-            zf.extractall(tmp)
+        unpack(archive, tmp)
         folder.mkdir(parents=True, exist_ok=True)
         for item in tmp.iterdir():
             dest = folder / item.name

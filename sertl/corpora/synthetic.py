@@ -20,7 +20,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -31,7 +31,7 @@ from ..audio import SAMPLE_RATE
 from ..config import cache_dir
 
 #: Bump when the generator changes: the cache folder is keyed by it.
-GENERATOR_VERSION = "2"
+GENERATOR_VERSION = "3"
 
 #: Per emotion: F0 scale, F0 range scale, speech-rate scale, intensity (dB),
 #: brightness (+ = flatter spectral tilt), jitter, shimmer, breathiness.
@@ -245,7 +245,9 @@ class Spec:
 
 
 def _plan_ravdess() -> tuple[list[Item], dict[str, str]]:
-    ids = [(f"{a:02d}", "male" if a % 2 else "female") for a in range(1, 7)]
+    # 24 actors, odd male and even female; per actor every emotion at both intensities
+    # (neutral has only the normal one, as in RAVDESS), one statement and repetition each
+    ids = [(f"{a:02d}", "male" if a % 2 else "female") for a in range(1, 25)]
     codes = {
         "01": "neutral",
         "02": "calm",
@@ -259,16 +261,35 @@ def _plan_ravdess() -> tuple[list[Item], dict[str, str]]:
     items = []
     for spk in _speakers(101, ids):
         for code, emotion in codes.items():
-            intensities = ["01"] if code == "01" else ["01", "02"]
-            for inten in intensities:
-                for rep in ("01", "02"):
-                    rel = f"Actor_{spk.id}/03-01-{code}-{inten}-01-{rep}-{spk.id}.wav"
-                    items.append(Item(rel, spk, emotion))
+            # neutral: both repetitions of the normal intensity, so it keeps two files
+            takes = [("01", "01"), ("01", "02")] if code == "01" else [("01", "01"), ("02", "01")]
+            for inten, rep in takes:
+                rel = f"Actor_{spk.id}/03-01-{code}-{inten}-01-{rep}-{spk.id}.wav"
+                items.append(Item(rel, spk, emotion))
     return items, {}
 
 
+#: CREMA-D's twelve sentence codes.
+CREMA_SENTENCES = (
+    "IEO",
+    "TIE",
+    "IOM",
+    "IWW",
+    "TAI",
+    "MTI",
+    "IWL",
+    "ITH",
+    "DFA",
+    "ITS",
+    "TSI",
+    "WSI",
+)
+
+
 def _plan_crema_d() -> tuple[list[Item], dict[str, str]]:
-    ids = [(str(1001 + i), "male" if i % 2 == 0 else "female") for i in range(6)]
+    # 91 actors (1001-1091), 48 male and 43 female as in CREMA-D; one file per emotion
+    females = set(np.random.default_rng(202).choice(91, size=43, replace=False).tolist())
+    ids = [(str(1001 + i), "female" if i in females else "male") for i in range(91)]
     codes = {
         "ANG": "angry",
         "DIS": "disgust",
@@ -279,10 +300,10 @@ def _plan_crema_d() -> tuple[list[Item], dict[str, str]]:
     }
     items = []
     speakers = _speakers(202, ids)
-    for spk in speakers:
-        for code, emotion in codes.items():
-            for sentence in ("DFA", "IEO", "TIE"):
-                items.append(Item(f"AudioWAV/{spk.id}_{sentence}_{code}_XX.wav", spk, emotion))
+    for i, spk in enumerate(speakers):
+        for j, (code, emotion) in enumerate(codes.items()):
+            sentence = CREMA_SENTENCES[(i + j) % len(CREMA_SENTENCES)]
+            items.append(Item(f"AudioWAV/{spk.id}_{sentence}_{code}_XX.wav", spk, emotion))
     demo = "ActorID,Age,Sex,Race,Ethnicity\n" + "".join(
         f"{s.id},30,{s.gender.capitalize()},Caucasian,Not Hispanic\n" for s in speakers
     )
@@ -290,7 +311,9 @@ def _plan_crema_d() -> tuple[list[Item], dict[str, str]]:
 
 
 def _plan_enterface05() -> tuple[list[Item], dict[str, str]]:
-    ids = [(str(i), "male" if i != 3 else "female") for i in range(1, 6)]
+    # 42 subjects, 8 of them women (as in eNTERFACE'05); one sentence per emotion, the
+    # sentence number rotating; subject 6 has no sentence folders, as in the release
+    ids = [(str(i), "female" if i % 5 == 3 and i < 40 else "male") for i in range(1, 43)]
     codes = {
         "anger": ("an", "angry"),
         "disgust": ("di", "disgust"),
@@ -300,18 +323,18 @@ def _plan_enterface05() -> tuple[list[Item], dict[str, str]]:
         "surprise": ("su", "surprise"),
     }
     items = []
-    for spk in _speakers(303, ids):
-        for folder, (code, emotion) in codes.items():
-            for sentence in (1, 2, 3):
-                rel = (
-                    f"subject {spk.id}/{folder}/sentence {sentence}/s{spk.id}_{code}_{sentence}.wav"
-                )
-                items.append(Item(rel, spk, emotion))
+    for i, spk in enumerate(_speakers(303, ids)):
+        for j, (folder, (code, emotion)) in enumerate(codes.items()):
+            sentence = (i + j) % 5 + 1
+            name = f"s{spk.id}_{code}_{sentence}.wav"
+            sub = "" if spk.id == "6" else f"sentence {sentence}/"
+            items.append(Item(f"subject {spk.id}/{folder}/{sub}{name}", spk, emotion))
     return items, {}
 
 
 def _plan_iemocap() -> tuple[list[Item], dict[str, str]]:
-    # per speaker: the natural-speech imbalance of IEMOCAP (many neutral/frustrated)
+    # 5 sessions of 2 actors; per speaker the natural-speech imbalance of IEMOCAP
+    # (many neutral and frustrated)
     per_speaker = [
         ("neu", "neutral", 4),
         ("ang", "angry", 2),
@@ -350,46 +373,68 @@ def _plan_iemocap() -> tuple[list[Item], dict[str, str]]:
 
 
 def _plan_msp_improv() -> tuple[list[Item], dict[str, str]]:
+    # 6 sessions of one actress and one actor (F0N/M0N); per speaker four target
+    # sentences, each in one scenario type, and per sentence the consensus labels below
     items, lines = [], []
     labels = [("A", "angry"), ("H", "happy"), ("S", "sad"), ("N", "neutral"), ("N", "neutral")]
-    for session in range(1, 4):
+    kinds = ("S", "R", "P", "T")
+    for session in range(1, 7):
         pair = _speakers(500 + session, [(f"F0{session}", "female"), (f"M0{session}", "male")])
         for spk in pair:
+            partner = "M" if spk.id[0] == "F" else "F"
             for s_index, (target, _) in enumerate(labels[:4]):
                 sentence = f"S0{s_index + 1}{target}"
+                kind = kinds[(s_index + session) % len(kinds)]
                 for n, (label, emotion) in enumerate(labels):
-                    for kind in ("P", "R"):
-                        partner = "M" if spk.id[0] == "F" else "F"
-                        clip = f"{sentence}-{spk.id}-{kind}-{spk.id[0]}{partner}{n:02d}"
-                        rel = f"Audio/session{session}/{sentence}/{kind}/MSP-IMPROV-{clip}.wav"
-                        items.append(Item(rel, spk, emotion))
-                        lines.append(f"UTD-IMPROV-{clip}.avi; {label}; A:3.0; V:3.0; D:3.0; N:0.0;")
-                        lines.append("A; Neutral; Neutral;")
-                        lines.append("")
+                    clip = f"{sentence}-{spk.id}-{kind}-{spk.id[0]}{partner}{n:02d}"
+                    rel = f"Audio/session{session}/{sentence}/{kind}/MSP-IMPROV-{clip}.wav"
+                    items.append(Item(rel, spk, emotion))
+                    lines.append(f"UTD-IMPROV-{clip}.avi; {label}; A:3.0; V:3.0; D:3.0; N:0.0;")
+                    lines.append("A; Neutral; Neutral;")
+                    lines.append("")
     return items, {"Evalution.txt": "\n".join(lines) + "\n"}
 
 
+#: EmoDB's ten speakers and their genders.
+EMODB_SPEAKERS = [
+    ("03", "male"),
+    ("08", "female"),
+    ("09", "female"),
+    ("10", "male"),
+    ("11", "male"),
+    ("12", "male"),
+    ("13", "female"),
+    ("14", "female"),
+    ("15", "male"),
+    ("16", "female"),
+]
+#: EmoDB's ten text codes.
+EMODB_TEXTS = ("a01", "a02", "a04", "a05", "a07", "b01", "b02", "b03", "b09", "b10")
+
+
 def _plan_emodb() -> tuple[list[Item], dict[str, str]]:
-    ids = [("03", "male"), ("08", "female"), ("09", "female"), ("10", "male"), ("11", "male")]
+    # every emotion for every speaker, two texts each (the texts rotate per speaker)
     letters = {
-        "W": ("angry", 4),
-        "L": ("boredom", 3),
-        "E": ("disgust", 2),
-        "A": ("fear", 2),
-        "F": ("happy", 2),
-        "T": ("sad", 2),
-        "N": ("neutral", 3),
+        "W": "angry",
+        "L": "boredom",
+        "E": "disgust",
+        "A": "fear",
+        "F": "happy",
+        "T": "sad",
+        "N": "neutral",
     }
     items = []
-    for spk in _speakers(606, ids):
-        for letter, (emotion, count) in letters.items():
-            for text in range(count):
-                items.append(Item(f"wav/{spk.id}a0{text + 1}{letter}a.wav", spk, emotion))
+    for i, spk in enumerate(_speakers(606, EMODB_SPEAKERS)):
+        for j, (letter, emotion) in enumerate(letters.items()):
+            for k in range(2):
+                text = EMODB_TEXTS[(i + 3 * j + 5 * k) % len(EMODB_TEXTS)]
+                items.append(Item(f"wav/{spk.id}{text}{letter}a.wav", spk, emotion))
     return items, {}
 
 
 def _plan_emovo() -> tuple[list[Item], dict[str, str]]:
-    ids = [("f1", "female"), ("f2", "female"), ("m1", "male"), ("m2", "male")]
+    # six actors (f1-f3, m1-m3), every emotion, two sentences each
+    ids = [(f"{g}{i}", "female" if g == "f" else "male") for g in "fm" for i in (1, 2, 3)]
     codes = {
         "dis": "disgust",
         "gio": "happy",
@@ -399,15 +444,18 @@ def _plan_emovo() -> tuple[list[Item], dict[str, str]]:
         "sor": "surprise",
         "tri": "sad",
     }
+    sentences = ("b1", "b2", "b3", "d1", "d2", "l1", "l2", "l3", "l4", "n1", "n2", "n3")
     items = []
-    for spk in _speakers(707, ids):
-        for code, emotion in codes.items():
-            for sentence in ("b1", "d1", "l1"):
-                items.append(Item(f"{spk.id}/{code}-{spk.id}-{sentence}.wav", spk, emotion))
+    for i, spk in enumerate(_speakers(707, ids)):
+        for j, code in enumerate(codes):
+            for k in range(2):
+                sentence = sentences[(i + 2 * j + 6 * k) % len(sentences)]
+                items.append(Item(f"{spk.id}/{code}-{spk.id}-{sentence}.wav", spk, codes[code]))
     return items, {}
 
 
 def _plan_savee() -> tuple[list[Item], dict[str, str]]:
+    # four male speakers; neutral twice as often as each other emotion, as in SAVEE
     ids = [("DC", "male"), ("JE", "male"), ("JK", "male"), ("KL", "male")]
     codes = {
         "a": "angry",
@@ -443,6 +491,31 @@ def names() -> list[str]:
     return sorted(SPECS)
 
 
+def _materialise(target: Path, write: Callable[[Path], None]) -> Path:
+    """Write a corpus with ``write`` into a temporary sibling, then rename it to ``target``.
+
+    An interrupted run never leaves a half-written corpus; a finished one
+    (marked by ``.complete``) is reused.
+    """
+    if (target / ".complete").is_file():
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
+    try:
+        write(tmp)
+        (tmp / ".complete").write_text(GENERATOR_VERSION)
+        try:
+            os.replace(tmp, target)
+        except OSError:  # another process finished first, or an older copy is in the way
+            if not (target / ".complete").is_file():
+                shutil.rmtree(target, ignore_errors=True)
+                os.replace(tmp, target)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+    return target
+
+
 def ensure(name: str) -> Path:
     """Generate synthetic corpus ``name`` on first use and return its folder.
 
@@ -454,21 +527,86 @@ def ensure(name: str) -> Path:
     """
     if name not in SPECS:
         raise KeyError(f"no synthetic corpus {name!r}; available: {names()}")
-    base = cache_dir("synthetic", f"v{GENERATOR_VERSION}")
-    target = base / name
-    if (target / ".complete").is_file():
-        return target
-    tmp = Path(tempfile.mkdtemp(prefix=f".{name}-", dir=base))
-    try:
-        _write_tree(tmp, name)
-        (tmp / ".complete").write_text(GENERATOR_VERSION)
-        try:
-            os.replace(tmp, target)
-        except OSError:  # another process finished first
-            if not (target / ".complete").is_file():
-                shutil.rmtree(target, ignore_errors=True)
-                os.replace(tmp, target)
-    finally:
-        if tmp.exists():
-            shutil.rmtree(tmp, ignore_errors=True)
-    return target
+    target = cache_dir("synthetic", f"v{GENERATOR_VERSION}") / name
+    return _materialise(target, lambda tmp: _write_tree(tmp, name))
+
+
+#: The synthetic folder corpus: label folder -> canonical emotion it portrays.
+FOLDER_LABELS = {
+    "Wut": "angry",
+    "Freude": "happy",
+    "Trauer": "sad",
+    "Angst": "fear",
+    "Neutral": "neutral",
+}
+#: Speakers of the synthetic folder corpus (half women, half men).
+FOLDER_SPEAKERS = 8
+#: Files per speaker and label of the synthetic folder corpus.
+FOLDER_TAKES = 3
+FOLDER_STYLE = CorpusStyle("de", (110, 6500), 0.3, 26, 0.9, 19, 2.0)
+
+
+def _plan_folder() -> list[Item]:
+    half = FOLDER_SPEAKERS // 2
+    ids = [(f"SF{i:02d}", "female") for i in range(1, half + 1)]
+    ids += [(f"SM{i:02d}", "male") for i in range(1, FOLDER_SPEAKERS - half + 1)]
+    items = []
+    for spk in _speakers(909, ids):
+        for label, emotion in FOLDER_LABELS.items():
+            for take in range(1, FOLDER_TAKES + 1):
+                items.append(Item(f"{label}/{spk.id}_{label.lower()}_{take:02d}.wav", spk, emotion))
+    return items
+
+
+#: Range of the expression strength of one take (a weak take sounds almost neutral).
+FOLDER_TAKE_STRENGTH = (0.15, 1.2)
+
+
+def _write_folder(root: Path) -> None:
+    for item in _plan_folder():
+        digest = hashlib.sha256(f"folder/{item.relpath}".encode()).digest()
+        rng = np.random.default_rng(int.from_bytes(digest[:8], "little"))
+        # takes differ in how strongly they portray the emotion, as a user's recordings do
+        strength = rng.uniform(*FOLDER_TAKE_STRENGTH)
+        style = replace(FOLDER_STYLE, expression=FOLDER_STYLE.expression * strength)
+        audio = synthesize(rng, item.speaker, item.emotion, style)
+        path = root / item.relpath
+        path.parent.mkdir(parents=True, exist_ok=True)
+        sf.write(str(path), audio, SAMPLE_RATE, subtype="PCM_16")
+    (root / "README.txt").write_text(
+        "A synthetic corpus in the layout a user brings: one folder per label "
+        "(German names), the speaker code (SF01, SM01, ...) at the start of each "
+        "file name. Written by sertl.corpora.synthetic.folder_corpus; not recordings.\n",
+        encoding="utf-8",
+    )
+
+
+def folder_corpus(root: str | Path | None = None) -> Path:
+    """Write a synthetic corpus in a user's folder layout and return its folder.
+
+    One folder per label with capitalised German names (``Wut``, ``Freude``,
+    ``Trauer``, ``Angst``, ``Neutral``), and the speaker code at the start of each file
+    name (``Wut/SF01_wut_01.wav``: speaker ``SF01``, a woman), so that
+    ``sertl.corpora.load("folder", root=...)`` reads it with no label map.
+    It portrays the same emotion cues as the other synthetic corpora, with its
+    own speakers, channel and acting style.
+
+    Args:
+        root: Where to write it (created; reused when a finished copy is there);
+            default a folder in the sertl cache.
+
+    Returns:
+        The corpus folder.
+
+    Raises:
+        FileExistsError: ``root`` holds something that is not a finished copy.
+    """
+    if root is None:
+        target = cache_dir("synthetic", f"v{GENERATOR_VERSION}") / "folder_de"
+    else:
+        target = Path(root).expanduser()
+        if target.exists() and not (target / ".complete").is_file() and any(target.iterdir()):
+            raise FileExistsError(f"{target}: not empty; give a new folder for the corpus")
+        if target.exists() and not (target / ".complete").is_file():
+            target.rmdir()  # an empty folder: replaced in one step
+    return _materialise(target, _write_folder)

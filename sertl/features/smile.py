@@ -15,6 +15,17 @@ _SUBSET_LLDS = ["pcm_RMSenergy_sma", "pcm_zcr_sma", "voiceProb_sma", "F0_sma"] +
 ]
 
 
+def _opensmile_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("opensmile")
+    except PackageNotFoundError:  # pragma: no cover - an unusual install
+        import opensmile
+
+        return opensmile.__version__
+
+
 def is09_subset_names() -> list[str]:
     """Names of the 64 IS09 features Feng & Chaspari use.
 
@@ -44,9 +55,13 @@ class OpenSmileExtractor:
     @property
     def name(self) -> str:
         """Identifier used in the cache key."""
-        import opensmile
+        # the installed version without importing opensmile (a warm cache needs no import)
+        return f"opensmile-{self.feature_set}-{_opensmile_version()}"
 
-        return f"opensmile-{self.feature_set}-{opensmile.__version__}"
+    @property
+    def shape(self) -> tuple[int]:
+        """Shape of one output (cache entries of another shape are rejected as damaged)."""
+        return (DIMENSIONS[self.feature_set],)
 
     def __getstate__(self) -> dict:
         # the Smile object holds a C handle: rebuild it in each worker process
@@ -56,7 +71,7 @@ class OpenSmileExtractor:
         self.feature_set = state["feature_set"]
 
     @cached_property
-    def _smile(self):  # noqa: ANN202 - opensmile type
+    def _smile(self):
         import opensmile
 
         base = "IS09" if self.feature_set == "IS09_64" else self.feature_set

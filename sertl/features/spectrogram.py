@@ -120,6 +120,13 @@ class LogMel:
         """Identifier used in the cache key."""
         return f"logmel-m{self.n_mels}-w{self.win_ms}-h{self.hop_ms}-n{self.n_fft}-d{self.duration}"
 
+    @property
+    def shape(self) -> tuple[int, int | None]:
+        """(mel bands, frames); frames are free without a fixed ``duration``."""
+        if self.duration is None:
+            return (self.n_mels, None)
+        return (self.n_mels, int(round(self.duration * 1000 / self.hop_ms)))
+
     def __call__(self, signal: np.ndarray, sample_rate: int = SAMPLE_RATE) -> np.ndarray:
         """Return an (n_mels, frames) float32 log-mel spectrogram."""
         win = int(round(self.win_ms * sample_rate / 1000))

@@ -44,7 +44,7 @@ class TransformersExtractor:
         return {k: self.__dict__[k] for k in ("model", "layer", "device", "local_only")}
 
     @cached_property
-    def _loaded(self):  # noqa: ANN202 - transformers types
+    def _loaded(self):  # transformers types: (processor, model)
         from transformers import AutoConfig, AutoFeatureExtractor, AutoModel
 
         kwargs = {"local_files_only": self.local_only}

@@ -1,5 +1,6 @@
 """Losses of the four papers, one ``nn.Module`` per file."""
 
+from .base import PairLoss, Pairs
 from .contrastive_pair import ContrastivePairLoss
 from .cosine_margin import CosineMarginLoss
 from .distance_ratio import DistanceRatioLoss
@@ -11,5 +12,7 @@ __all__ = [
     "CosineMarginLoss",
     "DistanceRatioLoss",
     "EmotionDistanceLoss",
+    "PairLoss",
+    "Pairs",
     "PairwiseLoss",
 ]

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import torch
-from torch import nn
+
+from .base import PairLoss, Pairs
 
 
-class CosineMarginLoss(nn.Module):
+class CosineMarginLoss(PairLoss):
     r"""Cosine loss on pairs of embeddings.
 
     .. math::
@@ -25,8 +26,13 @@ class CosineMarginLoss(nn.Module):
         super().__init__()
         self.margin = margin
 
-    def forward(self, a: torch.Tensor, b: torch.Tensor, same: torch.Tensor) -> torch.Tensor:
-        """Mean loss of the pairs ``(a[i], b[i])``; ``same`` is boolean (batch,)."""
-        cos = nn.functional.cosine_similarity(a, b, dim=-1, eps=1e-8)
-        loss = torch.where(same.bool(), 1.0 - cos, (cos - self.margin).clamp_min(0.0))
-        return loss.mean()
+    def forward(  # type: ignore[override]
+        self, a: torch.Tensor, b: torch.Tensor, same: torch.Tensor
+    ) -> torch.Tensor:
+        """Mean loss of the pairs ``(a[k], b[k])``; ``same`` is boolean (n_pairs,)."""
+        return self.compute(self.given_pairs(a, b, same))
+
+    def compute(self, pairs: Pairs) -> torch.Tensor:
+        """The loss from given pairs (see :class:`~sertl.losses.base.PairLoss`)."""
+        cos = pairs.cosine
+        return torch.where(pairs.same, 1.0 - cos, (cos - self.margin).clamp_min(0.0)).mean()

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import torch
-from torch import nn
+
+from .base import PairLoss, Pairs
 
 
-class DistanceRatioLoss(nn.Module):
+class DistanceRatioLoss(PairLoss):
     r"""Ratio of class distances on the feature extractor's outputs.
 
     With :math:`\bar d_{\neq}` the mean Euclidean distance over pairs of a batch
@@ -30,19 +31,10 @@ class DistanceRatioLoss(nn.Module):
         super().__init__()
         self.min_gap = min_gap
 
-    def forward(self, embeddings: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
-        """Return the loss of one batch.
-
-        Args:
-            embeddings: (batch, dim) extractor outputs.
-            labels: (batch,) class indices.
-        """
-        n = embeddings.shape[0]
-        i, j = torch.triu_indices(n, n, offset=1, device=embeddings.device)
-        # explicit differences: cdist's gradient is NaN at zero distance
-        dist = (embeddings[i] - embeddings[j]).pow(2).sum(-1).clamp_min(1e-12).sqrt()
-        same = labels[i] == labels[j]
-        if not same.any() or same.all():
-            return embeddings.sum() * 0.0
-        d_same, d_diff = dist[same].mean(), dist[~same].mean()
+    def compute(self, pairs: Pairs) -> torch.Tensor:
+        """Equation (1) from the pairs of one batch (see :class:`~sertl.losses.base.PairLoss`)."""
+        if not pairs.same.any() or pairs.same.all():
+            return pairs.zero
+        dist = pairs.euclidean
+        d_same, d_diff = dist[pairs.same].mean(), dist[pairs.different].mean()
         return (d_diff + d_same) / (d_diff - d_same).clamp_min(self.min_gap)

@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 import torch
-from torch import nn
 
-from .contrastive_pair import pair_distances
+from .base import PairLoss, Pairs
 
 
-class EmotionDistanceLoss(nn.Module):
+class EmotionDistanceLoss(PairLoss):
     r"""Pairs split by emotion distance, each kind with its own margin.
 
     Pure positive pairs (PP, same emotion) are pulled together; pure negative
@@ -48,24 +47,21 @@ class EmotionDistanceLoss(nn.Module):
         self.pure_negative = {frozenset(int(c) for c in p) for p in pure_negative}
         self.alpha, self.beta, self.kappa1, self.kappa2 = alpha, beta, kappa1, kappa2
 
-    def _is_pn(self, a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+    def is_pure_negative(self, a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+        """(n_pairs,) boolean: the classes ``a[k]``, ``b[k]`` form a PN pair."""
         mask = torch.zeros_like(a, dtype=torch.bool)
         for pair in self.pure_negative:
             x, y = tuple(pair)
             mask |= ((a == x) & (b == y)) | ((a == y) & (b == x))
         return mask
 
-    def forward(self, embeddings: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
-        """Loss of a batch."""
-        dist, a, b = pair_distances(embeddings, labels)
-        pp = a == b
-        pn = self._is_pn(a, b) & ~pp
+    def compute(self, pairs: Pairs) -> torch.Tensor:
+        """The loss from the pairs of one batch (see :class:`~sertl.losses.base.PairLoss`)."""
+        d = pairs.euclidean
+        pp = pairs.same
+        pn = self.is_pure_negative(pairs.first_label, pairs.second_label) & ~pp
         mn = ~pp & ~pn
-        zero = embeddings.sum() * 0.0
-
-        def mean(values: torch.Tensor) -> torch.Tensor:
-            return values.mean() if values.numel() else zero
-
-        return self.kappa1 * (
-            mean(dist[pp].pow(2)) + mean((self.alpha - dist[pn]).clamp_min(0).pow(2))
-        ) + self.kappa2 * mean((self.beta - dist[mn]).clamp_min(0).pow(2))
+        near = pairs.mean(d[pp].pow(2)) + pairs.mean((self.alpha - d[pn]).clamp_min(0).pow(2))
+        return self.kappa1 * near + self.kappa2 * pairs.mean(
+            (self.beta - d[mn]).clamp_min(0).pow(2)
+        )

@@ -2,7 +2,15 @@
 
 from .contrastive import LogMelEncoder, encode, nt_xent, pretrained_encoder, train_contrastive
 from .dense import DBNClassifier, TransferFCNN, fit_torch_classifier
-from .fewshot import FewShotHead, clone, predict_head, train_head
+from .fewshot import (
+    FewShotHead,
+    clone,
+    nearest_centre,
+    predict_head,
+    predict_prototype,
+    shot_centres,
+    train_head,
+)
 from .lian import (
     PairDiscriminator,
     SattEncoder,
@@ -21,7 +29,10 @@ __all__ = [
     "clone",
     "encode",
     "nt_xent",
+    "nearest_centre",
     "predict_head",
+    "predict_prototype",
+    "shot_centres",
     "pretrained_encoder",
     "train_contrastive",
     "train_head",

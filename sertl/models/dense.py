@@ -1,12 +1,20 @@
-"""Dense networks of Andova & Luštrek: a transfer FCNN with frozen layers, and a DBN."""
+"""Dense networks on feature vectors, as scikit-learn classifiers.
+
+A fully connected network trained on a source corpus whose output layer alone
+is then fine-tuned on the target (the FCNN of Andova & Luštrek), and a deep
+belief network (stacked RBMs, then supervised fine-tuning).
+"""
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Sequence
 
 import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.neural_network import BernoulliRBM
 from sklearn.preprocessing import MinMaxScaler, StandardScaler
+from sklearn.utils.validation import check_is_fitted
 
 from ..device import resolve_device
 from .loop import minibatch_epochs
@@ -17,12 +25,12 @@ def fit_torch_classifier(
     X: np.ndarray,
     y: np.ndarray,
     epochs: int,
-    lr: float,  # noqa: ANN001, N803
+    lr: float,
     batch_size: int,
     device: str,
     seed: int,
     params=None,
-) -> list[float]:  # noqa: ANN001
+) -> list[float]:
     """Train ``model`` with Adam and cross-entropy on (X, integer y); returns epoch losses.
 
     Args:
@@ -56,31 +64,41 @@ def fit_torch_classifier(
     )
 
 
-class _Encoded:
-    """Label encoding shared by the torch classifiers."""
+class _TorchClassifier(ClassifierMixin, BaseEstimator):
+    """Label encoding and prediction shared by the torch classifiers."""
 
     def _encode(self, y: Sequence) -> np.ndarray:
-        y = np.asarray(y)
-        if not hasattr(self, "classes_"):
-            self.classes_ = np.unique(y)
-        index = {c: i for i, c in enumerate(self.classes_)}
-        return np.array([index[c] for c in y])
+        index = {c: i for i, c in enumerate(self.classes_.tolist())}
+        return np.array([index[c] for c in np.asarray(y).tolist()])
 
-    def predict(self, X: np.ndarray) -> np.ndarray:  # noqa: N803
-        """Predicted labels."""
+    def _prepare(self, X: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+    def predict_proba(self, X: np.ndarray) -> np.ndarray:
+        """Softmax probabilities of ``classes_``."""
         import torch
 
+        check_is_fitted(self, "net_")
+        self.net_.eval()
         with torch.no_grad():
             x = torch.as_tensor(self._prepare(X), dtype=torch.float32, device=self.device_)
-            return self.classes_[self.net_(x).argmax(1).cpu().numpy()]
+            return torch.softmax(self.net_(x), dim=1).cpu().numpy()
+
+    def predict(self, X: np.ndarray) -> np.ndarray:
+        """Predicted labels."""
+        proba = self.predict_proba(X)
+        return self.classes_[proba.argmax(1)]
 
 
-class TransferFCNN(_Encoded):
+class TransferFCNN(_TorchClassifier):
     """Fully connected network trained on the source, then its output layer fine-tuned.
 
     Andova & Luštrek: 1000, 500 and 300 tanh units and a softmax over the four
-    emotions, trained on the source corpus; every layer but the output is then
-    frozen and the output layer is trained on the target subject's speech.
+    emotions, trained on the whole source corpus; every layer but the output
+    is then frozen and the output layer is trained on the target's speech.
+    Inputs are standardised with the source's statistics (our choice; the
+    paper does not say), so the source-trained network does not depend on the
+    target: fit it once on the source and call :meth:`fine_tune` per target.
 
     Args:
         hidden: Hidden layer sizes.
@@ -88,128 +106,150 @@ class TransferFCNN(_Encoded):
         fine_tune_epochs: Target fine-tuning epochs of the output layer.
         lr: Adam learning rate.
         batch_size: Mini-batch size.
+        target: The domain name of the target's rows in ``fit(..., domain=...)``.
         device: ``"auto"``, ``"cpu"`` or ``"cuda"``.
-        random_state: Seed.
+        seed: Seed of the initial weights and of the batch order.
+
+    Attributes:
+        classes_: The source's emotions (the output units).
+        net_: The torch network.
+        scaler_: The source's standardisation.
+        source_loss_: Mean loss per source epoch.
+        target_loss_: Mean loss per fine-tuning epoch (empty before fine-tuning).
     """
 
     def __init__(
         self,
+        *,
         hidden: Sequence[int] = (1000, 500, 300),
         epochs: int = 60,
         fine_tune_epochs: int = 60,
         lr: float = 1e-3,
         batch_size: int = 32,
+        target: str = "target",
         device: str = "auto",
-        random_state: int = 0,
+        seed: int = 0,
     ) -> None:
-        self.hidden = tuple(hidden)
+        self.hidden = hidden
         self.epochs = epochs
         self.fine_tune_epochs = fine_tune_epochs
         self.lr = lr
         self.batch_size = batch_size
+        self.target = target
         self.device = device
-        self.random_state = random_state
+        self.seed = seed
 
-    def _prepare(self, X: np.ndarray) -> np.ndarray:  # noqa: N803
+    def _prepare(self, X: np.ndarray) -> np.ndarray:
         return self.scaler_.transform(np.asarray(X, float))
 
     def fit(
         self,
-        X_source: np.ndarray,
-        y_source: Sequence,
-        X_target: np.ndarray | None = None,  # noqa: N803
-        y_target: Sequence | None = None,
+        X: np.ndarray,
+        y: Sequence,
+        *,
+        domain: Sequence | None = None,
     ) -> TransferFCNN:
-        """Train on the source; with target data, then fine-tune the output layer on it.
+        """Train on the source rows; then fine-tune the output layer on the target rows.
 
-        The inputs are standardised with the source's statistics, so the
-        source-trained network does not depend on the target: fit it once and
-        call :meth:`fine_tune` for each target subject.
+        Args:
+            X: Feature rows.
+            y: Their emotions.
+            domain: The corpus of each row; rows named ``target`` are the fine-tuning
+                speech, all others the source. ``None``: every row is source.
         """
         import torch
 
+        X, y = np.asarray(X, float), np.asarray(y)
+        is_target = np.zeros(len(X), bool) if domain is None else np.asarray(domain) == self.target
+        xs, ys = X[~is_target], y[~is_target]
         self.device_ = resolve_device(self.device)
-        torch.manual_seed(self.random_state)
-        self.scaler_ = StandardScaler().fit(np.asarray(X_source, float))
-        self.classes_ = np.unique(np.asarray(y_source))
-        layers, width = [], np.asarray(X_source).shape[1]
+        torch.manual_seed(self.seed)
+        self.scaler_ = StandardScaler().fit(xs)
+        self.classes_ = np.unique(ys)
+        layers, width = [], X.shape[1]
         for h in self.hidden:
             layers += [torch.nn.Linear(width, h), torch.nn.Tanh()]
             width = h
         self.net_ = torch.nn.Sequential(*layers, torch.nn.Linear(width, len(self.classes_)))
         self.source_loss_ = fit_torch_classifier(
             self.net_,
-            self._prepare(X_source),
-            self._encode(y_source),
+            self._prepare(xs),
+            self._encode(ys),
             self.epochs,
             self.lr,
             self.batch_size,
             self.device_,
-            self.random_state,
+            self.seed,
         )
         self.target_loss_ = []
-        if X_target is not None and len(X_target):
-            self._fine_tune_output(X_target, y_target)
+        self.n_features_in_ = X.shape[1]
+        if is_target.any():
+            self._fine_tune_output(X[is_target], y[is_target])
         return self
 
-    def fine_tune(self, X_target: np.ndarray, y_target: Sequence) -> TransferFCNN:  # noqa: N803
-        """A copy of this source-trained network with its output layer fine-tuned.
+    def fine_tune(self, X: np.ndarray, y: Sequence) -> TransferFCNN:
+        """A copy of this source-trained network with its output layer fine-tuned on (X, y).
 
-        The hidden layers are frozen; only the output layer is trained on the
-        target speech. ``self`` is left unchanged.
+        The hidden layers are frozen; only the output layer is trained. ``self``
+        is left unchanged, so one source network serves every target speaker.
 
         Raises:
             ValueError: A target label is not one of the source's classes.
         """
-        import copy
-
-        if not hasattr(self, "net_"):
-            raise RuntimeError("fit the network on the source before fine-tuning it")
+        check_is_fitted(self, "net_")
         tuned = copy.copy(self)
         tuned.net_ = copy.deepcopy(self.net_)
-        tuned._fine_tune_output(X_target, y_target)
+        tuned._fine_tune_output(X, y)
         return tuned
 
-    def _fine_tune_output(self, X_target: np.ndarray, y_target: Sequence) -> None:  # noqa: N803
-        unknown = sorted(set(np.asarray(y_target).tolist()) - set(self.classes_.tolist()))
+    def _fine_tune_output(self, X: np.ndarray, y: Sequence) -> None:
+        unknown = sorted(set(np.asarray(y).tolist()) - set(self.classes_.tolist()))
         if unknown:
             raise ValueError(f"target labels {unknown} are not among the source classes")
         for p in self.net_[:-1].parameters():
             p.requires_grad_(False)
         self.target_loss_ = fit_torch_classifier(
             self.net_,
-            self._prepare(X_target),
-            self._encode(y_target),
+            self._prepare(X),
+            self._encode(y),
             self.fine_tune_epochs,
             self.lr,
             self.batch_size,
             self.device_,
-            self.random_state + 1,
+            self.seed + 1,
             params=self.net_[-1].parameters(),
         )
 
 
-class DBNClassifier(_Encoded):
-    """Deep belief network after Latif et al. (2018): stacked RBMs, then fine-tuning.
+class DBNClassifier(_TorchClassifier):
+    """Deep belief network: stacked RBMs pre-trained greedily, then fine-tuned end to end.
 
-    Features are scaled to [0, 1]; Bernoulli RBMs are pre-trained greedily,
-    layer by layer, on the training speech (unsupervised); their weights
-    initialise a sigmoid network with a softmax output, fine-tuned end to end
-    with cross-entropy.
+    Features are min-max scaled to [0, 1]; Bernoulli RBMs are pre-trained
+    layer by layer on the training speech (unsupervised); their weights
+    initialise a sigmoid network with a softmax output, fine-tuned with
+    cross-entropy. Andova & Luštrek take the network's parameters from Latif
+    et al. (2018); the defaults here are ours (see the chapter).
 
     Args:
-        hidden: RBM layer sizes (the papers do not give them; our choice).
+        hidden: RBM layer sizes.
         rbm_epochs: Pre-training epochs per RBM.
         rbm_lr: RBM learning rate.
         epochs: Fine-tuning epochs.
         lr: Adam learning rate for fine-tuning.
         batch_size: Mini-batch size.
         device: ``"auto"``, ``"cpu"`` or ``"cuda"``.
-        random_state: Seed.
+        seed: Seed of the RBMs, the output layer and the batch order.
+
+    Attributes:
+        classes_: The emotions.
+        net_: The torch network.
+        scaler_: The min-max scaling.
+        loss_: Mean loss per fine-tuning epoch.
     """
 
     def __init__(
         self,
+        *,
         hidden: Sequence[int] = (512, 256, 128),
         rbm_epochs: int = 10,
         rbm_lr: float = 0.01,
@@ -217,28 +257,29 @@ class DBNClassifier(_Encoded):
         lr: float = 1e-3,
         batch_size: int = 32,
         device: str = "auto",
-        random_state: int = 0,
+        seed: int = 0,
     ) -> None:
-        self.hidden = tuple(hidden)
+        self.hidden = hidden
         self.rbm_epochs = rbm_epochs
         self.rbm_lr = rbm_lr
         self.epochs = epochs
         self.lr = lr
         self.batch_size = batch_size
         self.device = device
-        self.random_state = random_state
+        self.seed = seed
 
-    def _prepare(self, X: np.ndarray) -> np.ndarray:  # noqa: N803
+    def _prepare(self, X: np.ndarray) -> np.ndarray:
         return np.clip(self.scaler_.transform(np.asarray(X, float)), 0.0, 1.0)
 
-    def fit(self, X: np.ndarray, y: Sequence) -> DBNClassifier:  # noqa: N803
+    def fit(self, X: np.ndarray, y: Sequence) -> DBNClassifier:
         """Pre-train the RBM stack on X, then fine-tune the whole network on (X, y)."""
         import torch
 
+        X, y = np.asarray(X, float), np.asarray(y)
         self.device_ = resolve_device(self.device)
-        torch.manual_seed(self.random_state)
+        torch.manual_seed(self.seed)
         self.scaler_ = MinMaxScaler().fit(X)
-        self.classes_ = np.unique(np.asarray(y))
+        self.classes_ = np.unique(y)
         h = self._prepare(X)
         layers = []
         for i, size in enumerate(self.hidden):
@@ -247,7 +288,7 @@ class DBNClassifier(_Encoded):
                 learning_rate=self.rbm_lr,
                 n_iter=self.rbm_epochs,
                 batch_size=self.batch_size,
-                random_state=self.random_state + i,
+                random_state=self.seed + i,
             )
             rbm.fit(h)
             linear = torch.nn.Linear(h.shape[1], size)
@@ -265,6 +306,7 @@ class DBNClassifier(_Encoded):
             self.lr,
             self.batch_size,
             self.device_,
-            self.random_state,
+            self.seed,
         )
+        self.n_features_in_ = X.shape[1]
         return self

@@ -1,4 +1,11 @@
-"""Few-shot heads of Yue et al.: pre-trained on the source, fine-tuned on a k-shot support set."""
+"""Few-shot heads of Yue et al.: fine-tuned on a k-shot support set, tested against ``cen``.
+
+Yue et al. write :math:`F(x)` for the emotion embedding of an utterance and
+``cen`` for the shot-average embedding of one emotion in the support set. A
+test utterance is given the emotion of the nearest ``cen``
+(:func:`predict_prototype`); the linear classifier that the cross-entropy
+trains is the other way to read the head (:func:`predict_head`).
+"""
 
 from __future__ import annotations
 
@@ -41,12 +48,24 @@ def train_head(
     epochs: int,
     lr: float = 1e-3,
     metric: nn.Module | None = None,
-    kappa: float = 1.0,
+    metric_weight: float = 1.0,
     batch_size: int = 64,
     seed: int = 0,
     device: str = "cpu",
 ) -> list[float]:
-    """Cross-entropy, plus ``kappa`` times a metric loss on the embeddings when given.
+    """Cross-entropy, plus ``metric_weight`` times a metric loss on the embeddings when given.
+
+    Args:
+        model: The head (trained in place).
+        x: (n, n_features) inputs.
+        y: (n,) class indices.
+        epochs: Passes over the data.
+        lr: Adam's learning rate.
+        metric: A pair loss on the embeddings (``loss(embeddings, labels)``), or None.
+        metric_weight: Its weight beside the cross-entropy.
+        batch_size: Mini-batch size.
+        seed: Seeds the initial order and dropout.
+        device: Torch device.
 
     Returns:
         The loss per epoch.
@@ -62,7 +81,7 @@ def train_head(
     def batch_loss(xb: torch.Tensor, yb: torch.Tensor) -> torch.Tensor:
         emb, logits = model(xb)
         loss = ce(logits, yb)
-        return loss if metric is None else loss + kappa * metric(emb, yb)
+        return loss if metric is None else loss + metric_weight * metric(emb, yb)
 
     return minibatch_epochs(model, xt, yt, epochs, optim, batch_size, rng.permutation, batch_loss)
 
@@ -71,10 +90,44 @@ def train_head(
 def predict_head(
     model: FewShotHead, x: np.ndarray, device: str = "cpu"
 ) -> tuple[np.ndarray, np.ndarray]:
-    """(predicted classes, embeddings)."""
+    """Classes from the linear classifier, and the embeddings: (predicted, embeddings)."""
     model.eval().to(device)
     emb, logits = model(torch.as_tensor(np.array(x), dtype=torch.float32, device=device))
     return logits.argmax(1).cpu().numpy(), emb.cpu().numpy()
+
+
+def shot_centres(embeddings: np.ndarray, y: np.ndarray, n_classes: int) -> np.ndarray:
+    """``cen``: the mean embedding of each class's shots, (n_classes, dim).
+
+    Raises:
+        ValueError: A class has no shot.
+    """
+    y = np.asarray(y)
+    missing = [c for c in range(n_classes) if not (y == c).any()]
+    if missing:
+        raise ValueError(f"no shot of classes {missing}: cen is undefined")
+    return np.stack([embeddings[y == c].mean(0) for c in range(n_classes)])
+
+
+def nearest_centre(embeddings: np.ndarray, centres: np.ndarray) -> np.ndarray:
+    """Index of the nearest centre (Euclidean) of each embedding."""
+    d = ((embeddings[:, None, :] - centres[None, :, :]) ** 2).sum(-1)
+    return d.argmin(1)
+
+
+@torch.no_grad()
+def predict_prototype(
+    model: FewShotHead,
+    x_support: np.ndarray,
+    y_support: np.ndarray,
+    x: np.ndarray,
+    device: str = "cpu",
+) -> tuple[np.ndarray, np.ndarray]:
+    """Classes by the nearest ``cen`` of the support set: (predicted, embeddings of ``x``)."""
+    n_classes = model.classifier.out_features
+    _, support = predict_head(model, x_support, device)
+    _, emb = predict_head(model, x, device)
+    return nearest_centre(emb, shot_centres(support, y_support, n_classes)), emb
 
 
 def clone(model: FewShotHead) -> FewShotHead:

@@ -55,6 +55,13 @@ class SattEncoder(nn.Module):
         return self.fc(h.flatten(1))
 
 
+def encoder_parameters(
+    conv: Sequence[tuple[int, int, int]] = DEFAULT_CONV, n_bins: int = 257
+) -> int:
+    """Number of trainable parameters of a :class:`SattEncoder` with these layers."""
+    return sum(p.numel() for p in SattEncoder(n_bins, conv).parameters() if p.requires_grad)
+
+
 class PairDiscriminator(nn.Module):
     """The two 256-d vectors concatenated (512), a 128-unit ReLU layer, a 2-way softmax."""
 
@@ -81,7 +88,7 @@ class SpectrogramNorm:
         return (x - self.mean_) / self.std_
 
 
-def _autocast(device: str):  # noqa: ANN202
+def _autocast(device: str) -> torch.autocast:
     # bf16 mixed precision where it helps (CUDA); exact float32 on CPU
     if device.startswith("cuda"):
         return torch.autocast("cuda", dtype=torch.bfloat16)
@@ -209,7 +216,7 @@ def train_softmax(
     """
     torch.manual_seed(seed)
     xt = torch.as_tensor(x, dtype=torch.float32, device=device)
-    yt = torch.as_tensor(y, dtype=torch.long, device=device)
+    yt = torch.tensor(np.asarray(y), dtype=torch.long, device=device)  # a copy: y may be read-only
     encoder = SattEncoder(x.shape[1], conv)
     model = nn.Sequential(encoder, nn.ReLU(), nn.Linear(encoder.dim, int(y.max()) + 1)).to(device)
     optim = torch.optim.Adam(model.parameters(), lr=lr)

@@ -91,26 +91,3 @@ def test_msp_improv(tmp_path, tone):
     assert set(t["speaker"]) == {"F01", "M01", "F03"}
     assert set(t["session"]) == {"session1", "session3"}
     assert t["emotion"].isna().sum() == 1 and "angry" in set(t["emotion"].dropna())
-
-
-def test_folder_per_label_and_csv(tmp_path, tone):
-    tone(tmp_path / "a" / "angry" / "spk1_x.wav")
-    tone(tmp_path / "a" / "sad" / "spk2_y.flac")
-    t = corpora.prepare_folder(tmp_path / "a")
-    assert sorted(t["emotion"]) == ["angry", "sad"] and set(t["speaker"]) == {"spk1", "spk2"}
-    tone(tmp_path / "b" / "clips" / "1.wav")
-    tone(tmp_path / "b" / "clips" / "2.wav")
-    (tmp_path / "b" / "labels.csv").write_text(
-        "file,label,speaker\nclips/1.wav,wut,s1\nclips/2.wav,ruhe,s2\n"
-    )
-    t = corpora.prepare_folder(tmp_path / "b", labels={"wut": "angry", "ruhe": "neutral"})
-    assert list(t["emotion"]) == ["angry", "neutral"]
-    (tmp_path / "b" / "labels.csv").write_text("file,label,speaker\nclips/3.wav,wut,s1\n")
-    with pytest.raises(CorpusError, match="line 2"):
-        corpora.prepare_folder(tmp_path / "b", labels={"wut": "angry"})
-
-
-def test_unmapped_label_is_an_error(tmp_path, tone):
-    tone(tmp_path / "joy" / "x.wav")
-    with pytest.raises(CorpusError, match="joy"):
-        corpora.prepare_folder(tmp_path)

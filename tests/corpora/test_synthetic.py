@@ -3,25 +3,63 @@
 import numpy as np
 import pytest
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import cross_val_predict
+from sklearn.model_selection import GroupKFold, cross_val_predict
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from sertl import corpora, features
 from sertl.corpora import COLUMNS, synthetic
 from sertl.metrics import uar
-from sertl.protocols import LeaveOneSpeakerOut
 from sertl.provenance import manifest_hash
 
 SHARED = ["angry", "happy", "sad", "neutral"]
 
+#: The real corpora's speaker structure: speakers, sessions (None: no sessions).
+STRUCTURE = {
+    "ravdess": (24, None),
+    "emodb": (10, None),
+    "emovo": (6, None),
+    "savee": (4, None),
+    "crema_d": (91, None),
+    "enterface05": (42, None),
+    "iemocap": (10, 5),
+    "msp_improv": (12, 6),
+}
+#: The classes each real corpus has for every speaker.
+CLASSES = {
+    "ravdess": {"neutral", "calm", "happy", "sad", "angry", "fear", "disgust", "surprise"},
+    "emodb": {"angry", "boredom", "disgust", "fear", "happy", "sad", "neutral"},
+    "emovo": {"disgust", "happy", "neutral", "fear", "angry", "surprise", "sad"},
+    "savee": {"angry", "disgust", "fear", "happy", "neutral", "sad", "surprise"},
+    "crema_d": {"angry", "disgust", "fear", "happy", "neutral", "sad"},
+    "enterface05": {"angry", "disgust", "fear", "happy", "sad", "surprise"},
+    "iemocap": {"neutral", "angry", "sad", "happy", "frustration"},
+    "msp_improv": {"angry", "happy", "sad", "neutral"},
+}
 
-@pytest.mark.parametrize("name", synthetic.names())
-def test_every_stand_in_parses_with_the_real_loader(name):
+
+def test_every_registered_corpus_has_a_stand_in():
+    assert set(synthetic.names()) == set(corpora.names()) == set(STRUCTURE)
+
+
+@pytest.mark.parametrize("name", sorted(STRUCTURE))
+def test_stand_in_mirrors_the_speaker_structure(name):
     t = corpora.get(name, data="synthetic")
     assert tuple(t.columns) == COLUMNS and t.attrs["origin"] == "synthetic"
-    assert len(t) >= 80 and t["speaker"].nunique() >= 4
-    assert 60 < t["duration"].sum() < 900  # a few minutes each
+    speakers, sessions = STRUCTURE[name]
+    assert t["speaker"].nunique() == speakers
+    if sessions is not None:
+        assert t["session"].nunique() == sessions
+        assert (t.groupby("session")["speaker"].nunique() == 2).all()
+    # every class of the real corpus for every speaker
+    labelled = t.dropna(subset=["emotion"])
+    per_speaker = {
+        spk: set(group["emotion"].astype(str)) for spk, group in labelled.groupby("speaker")
+    }
+    assert all(classes == CLASSES[name] for classes in per_speaker.values()), per_speaker
+    # few, short files per speaker
+    assert t.groupby("speaker").size().max() <= 30
+    assert 1.0 < t["duration"].mean() < 3.5 and t["duration"].max() < 6.0
     assert not t.attrs["failures"]
 
 
@@ -31,6 +69,19 @@ def test_generation_is_deterministic(tmp_path, monkeypatch):
     second = manifest_hash(corpora.get("savee", data="synthetic"))
     assert first == second
     assert not list((tmp_path / "synthetic").glob("v*/.savee-*"))  # no temp folder left
+
+
+def test_folder_corpus_loads_with_one_call_and_no_mapping(tmp_path):
+    root = synthetic.folder_corpus(tmp_path / "mine")
+    labels = sorted(p.name for p in root.iterdir() if p.is_dir())
+    assert labels == ["Angst", "Freude", "Neutral", "Trauer", "Wut"]
+    t = corpora.load("folder", root=root)
+    assert set(t["emotion"]) == {*SHARED, "fear"}
+    assert t["speaker"].nunique() == synthetic.FOLDER_SPEAKERS
+    assert (t.groupby("speaker")["emotion"].nunique() == 5).all()
+    again = synthetic.folder_corpus(tmp_path / "again")
+    t2 = corpora.load("folder", root=again)
+    assert manifest_hash(t) == manifest_hash(t2)  # same files, same content
 
 
 def _data(name):
@@ -48,9 +99,9 @@ def test_within_corpus_clearly_above_chance_and_cross_corpus_lower():
 
     within, cross = [], []
     for n, (t, x) in data.items():
-        pred = cross_val_predict(
-            model(), x, t["emotion"], groups=t["speaker"], cv=LeaveOneSpeakerOut()
-        )
+        # speaker-independent: no speaker on both sides of a fold
+        cv = GroupKFold(n_splits=min(5, t["speaker"].nunique()))
+        pred = cross_val_predict(model(), x, t["emotion"], groups=t["speaker"], cv=cv)
         within.append(uar(t["emotion"], pred))
         fitted = model().fit(x, t["emotion"])
         cross += [uar(t2["emotion"], fitted.predict(x2)) for m, (t2, x2) in data.items() if m != n]

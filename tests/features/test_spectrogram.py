@@ -1,4 +1,8 @@
+import json
+from pathlib import Path
+
 import numpy as np
+import pytest
 
 from sertl.features import LogMel, LogSpectrogram, mel_filterbank
 
@@ -36,3 +40,39 @@ def test_log_mel():
     x = np.random.default_rng(2).standard_normal(16000).astype(np.float32)
     assert LogMel()(x).shape[0] == 64
     assert LogMel(duration=2.0)(x).shape == (64, 200)
+
+
+# Reference values: librosa.filters.mel(htk=True, norm=None), computed with librosa 0.11.0
+# outside the project (see the npz's "meta"); the test does not need librosa installed.
+REFERENCE = Path(__file__).parent / "data" / "mel_librosa.npz"
+
+
+def _reference():
+    data = np.load(REFERENCE)
+    meta = json.loads(str(data["meta"]))
+    assert meta["source"].startswith("librosa 0.11.0")
+    return [(config, data[f"fb{i}"]) for i, config in enumerate(meta["configs"])]
+
+
+@pytest.mark.parametrize("index", range(3))
+def test_mel_filterbank_values_match_librosa(index):
+    config, want = _reference()[index]
+    got = mel_filterbank(
+        config["n_mels"], config["n_fft"], config["sr"], config["fmin"], config["fmax"]
+    )
+    assert got.shape == want.shape
+    np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
+
+
+def test_mel_filterbank_matches_librosa_when_installed():
+    librosa = pytest.importorskip("librosa")
+    want = librosa.filters.mel(sr=16000, n_fft=512, n_mels=80, htk=True, norm=None)
+    np.testing.assert_allclose(mel_filterbank(80, 512, 16000), want, rtol=1e-5, atol=1e-6)
+
+
+def test_mel_filters_peak_at_their_htk_centres():
+    fb = mel_filterbank(10, 512, 16000)
+    mel = 2595.0 * np.log10(1.0 + np.array([0.0, 8000.0]) / 700.0)
+    centres = 700.0 * (10 ** (np.linspace(mel[0], mel[1], 12)[1:-1] / 2595.0) - 1.0)
+    bins = np.linspace(0, 8000, 257)
+    assert np.allclose(bins[fb.argmax(1)], centres, atol=8000 / 256)

@@ -25,6 +25,17 @@ def test_matches_the_equation_written_as_a_loop():
     assert float(got) == pytest.approx(plain_loop(emb, labels), rel=1e-9)
 
 
+@pytest.mark.parametrize(("dtype", "rel"), [(torch.float32, 1e-5), (torch.bfloat16, 3e-2)])
+def test_matches_the_loop_in_low_precision(dtype, rel):
+    rng = np.random.default_rng(1)
+    labels = rng.integers(0, 3, 16)
+    emb = torch.tensor(rng.normal(size=(16, 8)) + labels[:, None] * 2.0).to(dtype)
+    got = DistanceRatioLoss()(emb, torch.tensor(labels))
+    assert got.dtype == dtype
+    # the loop sees the same rounded inputs, in float64
+    assert float(got) == pytest.approx(plain_loop(emb.double().numpy(), labels), rel=rel)
+
+
 def test_no_same_or_no_different_pair_gives_zero_with_a_gradient():
     emb = torch.randn(4, 3, requires_grad=True)
     for labels in (torch.tensor([0, 1, 2, 3]), torch.tensor([1, 1, 1, 1])):

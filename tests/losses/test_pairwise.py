@@ -39,3 +39,23 @@ def test_joint_loss_weights_the_two_parts():
     ce = torch.nn.functional.cross_entropy(logits, same.long())
     got = PairwiseLoss(0.9, 0.1)(a, b, logits, same)
     assert float(got) == pytest.approx(float(0.9 * cos + 0.1 * ce))
+
+
+def plain_joint_loss(a, b, logits, same, weight, m):
+    """Lian et al.'s joint loss, one pair at a time."""
+    ce = 0.0
+    for z, s in zip(logits, same, strict=True):
+        ce += -(z[int(s)] - np.log(np.exp(z).sum()))
+    return weight * plain_cosine_loss(a, b, same, m) + (1 - weight) * ce / len(a)
+
+
+@pytest.mark.parametrize(("dtype", "rel"), [(torch.float32, 1e-5), (torch.bfloat16, 3e-2)])
+def test_joint_loss_matches_the_loop(dtype, rel):
+    rng = np.random.default_rng(2)
+    a, b = (torch.tensor(rng.normal(size=(12, 16))).to(dtype) for _ in range(2))
+    logits = torch.tensor(rng.normal(size=(12, 2))).to(dtype)
+    same = rng.random(12) < 0.5
+    got = PairwiseLoss(0.9, 0.1)(a, b, logits, torch.tensor(same))
+    assert got.dtype == dtype
+    want = plain_joint_loss(*(x.double().numpy() for x in (a, b, logits)), same, 0.9, 0.1)
+    assert float(got) == pytest.approx(want, rel=rel)

@@ -1,6 +1,8 @@
 import numpy as np
 import pytest
 import torch
+from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
 from sklearn.neural_network import BernoulliRBM
 from sklearn.preprocessing import MinMaxScaler
 
@@ -45,10 +47,10 @@ def test_transfer_fcnn_fine_tunes_only_the_output_layer_of_a_copy():
 def test_transfer_fcnn_fit_with_target_equals_fit_then_fine_tune():
     xs, ys = _blobs(0, 40)
     xt, yt = _blobs(1, 8, shift=1.0)
-    kw = dict(
-        hidden=(16, 8), epochs=5, fine_tune_epochs=5, batch_size=8, device="cpu", random_state=3
-    )
-    joint = TransferFCNN(**kw).fit(xs, ys, xt, yt)
+    kw = dict(hidden=(16, 8), epochs=5, fine_tune_epochs=5, batch_size=8, device="cpu", seed=3)
+    x, y = np.vstack([xs, xt]), np.concatenate([ys, yt])
+    domain = ["emodb"] * len(xs) + ["savee"] * len(xt)
+    joint = TransferFCNN(target="savee", **kw).fit(x, y, domain=domain)
     split = TransferFCNN(**kw).fit(xs, ys).fine_tune(xt, yt)
     for a, b in zip(joint.net_.parameters(), split.net_.parameters(), strict=True):
         assert torch.equal(a, b)
@@ -59,7 +61,7 @@ def test_transfer_fcnn_rejects_unknown_target_labels():
     model = TransferFCNN(hidden=(8,), epochs=1, device="cpu").fit(xs, ys)
     with pytest.raises(ValueError, match="bored"):
         model.fine_tune(xs[:2], ["angry", "bored"])
-    with pytest.raises(RuntimeError, match="fit"):
+    with pytest.raises(NotFittedError):
         TransferFCNN().fine_tune(xs, ys)
 
 
@@ -81,3 +83,26 @@ def test_dbn_is_initialised_from_greedy_rbms_and_learns():
     assert trained.loss_[-1] < trained.loss_[0]
     xe, ye = _blobs(5, 40)
     assert np.mean(trained.predict(xe) == ye) > 0.8
+
+
+@pytest.mark.parametrize(
+    "model",
+    [
+        TransferFCNN(hidden=(8,), epochs=2, fine_tune_epochs=1, device="cpu", seed=5),
+        DBNClassifier(hidden=(8,), rbm_epochs=1, epochs=2, device="cpu", seed=5),
+    ],
+)
+def test_dense_models_are_scikit_learn_classifiers(model):
+    x, y = _blobs(0, 40)
+    with pytest.raises(NotFittedError):
+        model.predict(x)
+    with pytest.raises(TypeError):
+        type(model)((8,))  # options are keyword-only
+    copy = clone(model)
+    assert copy.get_params() == model.get_params()
+    a, b = model.fit(x, y), copy.fit(x, y)
+    # same seed, same network: the clone predicts the same probabilities
+    np.testing.assert_array_equal(a.predict_proba(x), b.predict_proba(x))
+    np.testing.assert_allclose(a.predict_proba(x).sum(1), 1.0, rtol=1e-5)
+    assert a.score(x, y) == np.mean(a.predict(x) == y)
+    assert list(a.classes_) == ["angry", "happy", "neutral", "sad"]

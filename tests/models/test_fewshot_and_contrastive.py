@@ -1,4 +1,5 @@
 import numpy as np
+import pytest
 import torch
 
 from sertl.losses import EmotionDistanceLoss
@@ -6,9 +7,12 @@ from sertl.models import (
     FewShotHead,
     clone,
     encode,
+    nearest_centre,
     nt_xent,
     predict_head,
+    predict_prototype,
     pretrained_encoder,
+    shot_centres,
     train_contrastive,
     train_head,
 )
@@ -66,3 +70,28 @@ def test_head_pretrains_and_fine_tunes_with_a_metric_loss():
     assert not torch.equal(tuned.body[0].weight, head.body[0].weight)
     pred, emb = predict_head(head, x)
     assert (pred == y).mean() > 0.9 and emb.shape == (80, 64)
+
+
+def test_cen_is_the_shot_average_and_prototypes_take_the_nearest():
+    emb = np.array([[0.0, 0.0], [2.0, 0.0], [10.0, 10.0], [12.0, 10.0]])
+    cen = shot_centres(emb, np.array([0, 0, 1, 1]), 2)
+    np.testing.assert_array_equal(cen, [[1.0, 0.0], [11.0, 10.0]])
+    assert nearest_centre(np.array([[9.0, 9.0], [0.0, 1.0]]), cen).tolist() == [1, 0]
+    with pytest.raises(ValueError, match="no shot"):
+        shot_centres(emb, np.array([0, 0, 0, 0]), 2)
+
+
+def test_prototype_prediction_uses_the_support_centres_not_the_linear_layer():
+    rng = np.random.default_rng(1)
+    centres = rng.normal(scale=3, size=(4, 10))
+    y = np.repeat(np.arange(4), 10)
+    x = centres[y] + rng.normal(scale=0.5, size=(40, 10))
+    torch.manual_seed(0)
+    head = FewShotHead(10, 4)  # untrained: its linear layer is arbitrary
+    with torch.no_grad():
+        head.classifier.weight.zero_()
+        head.classifier.bias.copy_(torch.tensor([0.0, 0.0, 5.0, 0.0]))  # always class 2
+    linear, _ = predict_head(head, x)
+    proto, emb = predict_prototype(head, x[::2], y[::2], x[1::2])
+    assert (linear == 2).all()
+    assert (proto == y[1::2]).mean() > 0.9 and emb.shape == (20, 64)

@@ -1,8 +1,10 @@
+import warnings
+
 import numpy as np
 import torch
 
 from sertl.models import PairDiscriminator, SattEncoder, train_pairwise, train_softmax
-from sertl.models.lian import predict_softmax
+from sertl.models.lian import encoder_parameters, predict_softmax
 
 
 def test_encoder_shapes_for_any_duration():
@@ -48,3 +50,19 @@ def test_training_is_deterministic_on_cpu():
     a = train_softmax(x, y, np.arange(30), epochs=2, conv=small, seed=3)[1]
     b = train_softmax(x, y, np.arange(30), epochs=2, conv=small, seed=3)[1]
     assert a == b
+
+
+def test_encoder_parameters_counts_the_trainable_weights():
+    small = ((4, 3, 2), (4, 3, 2), (4, 3, 2), (4, 3, 1), (4, 3, 1))
+    expected = sum(p.numel() for p in SattEncoder(33, small).parameters())
+    assert encoder_parameters(small, n_bins=33) == expected
+    assert encoder_parameters() > encoder_parameters(small)  # the paper-size default is larger
+
+
+def test_softmax_accepts_read_only_labels_without_warning():
+    x, y = _toy(30)
+    y.setflags(write=False)  # as arrays shared with grid workers arrive
+    small = ((4, 3, 2), (4, 3, 2), (4, 3, 2), (4, 3, 1), (4, 3, 1))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        train_softmax(x, y, np.arange(30), epochs=1, conv=small)

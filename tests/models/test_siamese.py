@@ -32,3 +32,40 @@ def test_learns_separable_classes_and_classifies_by_reference():
     y_test = np.repeat(np.arange(4), 10)
     x_test = centres[y_test] + rng.normal(size=(40, 64))
     assert (classify(net, x_test, x, y) == y_test).mean() > 0.9
+
+
+def test_frozen_layers_stay_put_while_the_rest_trains():
+    rng = np.random.default_rng(1)
+    y = np.repeat(np.arange(4), 6)
+    x = rng.normal(size=(24, 64)) + y[:, None]
+    torch.manual_seed(0)
+    net = SiameseNet()
+    net.freeze(2)
+    before = [p.detach().clone() for p in net.parameters()]
+    train_siamese(net, x, y, epochs=3, distance_weight=1.0, seed=0)
+    after = list(net.parameters())
+    frozen = sum(p.numel() for layer in net.extractor[:2] for p in layer.parameters())
+    n_frozen = len([p for layer in net.extractor[:2] for p in layer.parameters()])
+    assert frozen > 0
+    assert all(torch.equal(b, a) for b, a in zip(before[:n_frozen], after[:n_frozen], strict=True))
+    assert not all(
+        torch.equal(b, a) for b, a in zip(before[n_frozen:], after[n_frozen:], strict=True)
+    )
+
+
+def test_classify_scores_by_class_mean_not_sum():
+    # class 0: many references at the test point; class 1: one reference a little further.
+    # The mean picks the closer class 0; a sum of (negative) log-probabilities would pick
+    # class 1 for having fewer references.
+    torch.manual_seed(0)
+    net = SiameseNet(2, hidden=(2,), decision=2)
+    with torch.no_grad():
+        net.extractor[0][0].weight.copy_(torch.eye(2))
+        net.extractor[0][0].bias.zero_()
+        net.decision[0].weight.copy_(torch.eye(2))
+        net.decision[0].bias.zero_()
+        net.decision[2].weight.fill_(-1.0)
+        net.decision[2].bias.fill_(1.0)
+    refs = np.array([[0.1, 0.1]] * 20 + [[0.2, 0.2]], dtype=np.float32)
+    labels = np.array([0] * 20 + [1])
+    assert classify(net, np.array([[0.1, 0.1]], dtype=np.float32), refs, labels)[0] == 0

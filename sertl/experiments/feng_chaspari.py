@@ -1,0 +1,755 @@
+"""Feng & Chaspari's grid: a Siamese network, out-of-domain, in-domain and fine-tuned.
+
+Three grids of cells, each a pure function of its parameters run through
+:func:`sertl.grid.run`:
+
+- :func:`idt_cell`: in-domain training, one left-out target speaker per cell
+  (leave-one-speaker-out); the unit is the held-out speaker.
+- :func:`oodt_cell`: trained on a source, tested on every target speaker
+  against the source's utterances as references; one row per target speaker.
+- :func:`finetune_cell`: one random support draw (one utterance per emotion from
+  each of ``speakers`` target speakers) per cell; the OODT model is fine-tuned
+  on it with each number of frozen layers, with and without the distance loss,
+  and the other target speakers are classified against the labelled target
+  data (the paper's reading, ``references="target"``) or against the source
+  utterances plus the support set (``"source+target"``, a variant). The
+  support draw is the independent unit of everything measured on this grid.
+
+The summaries (:func:`verdicts`, :func:`loss_effect`, :func:`finetune_effect`,
+:func:`reference_effect`, :func:`speaker_trend`, :func:`variance_explained`)
+turn the tidy scores into tables and computed sentences.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping, Sequence
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import torch
+from scipy import stats as sps
+from sklearn.preprocessing import StandardScaler
+
+from .. import features, grid, verdict
+from ..device import stable_seed
+from ..metrics import uar
+from ..models import SiameseNet, classify, train_siamese
+from ..protocols import sample_support
+
+EMOTIONS = ("angry", "happy", "sad", "fear")
+IDT, OODT = "IDT", "OODT"
+FT, FT_LOSS = "fine-tuning", "fine-tuning + distance loss"
+#: Reference sets after fine-tuning: the paper's (labelled target data only) and a variant.
+REFERENCES = ("target", "source+target")
+#: The independent unit of each method's runs.
+UNITS = {
+    IDT: "held-out speaker",
+    OODT: "target speaker",
+    FT: "support draw",
+    FT_LOSS: "support draw",
+}
+COLUMNS = ["grid", "method", "source", "target", "frozen", "speakers", "repeat", "references"]
+COLUMNS += ["unit", "uar"]
+
+
+def prepare(tables: Mapping[str, pd.DataFrame], feature_set: str = "IS09_64") -> dict[str, dict]:
+    """The four emotions of each corpus as arrays, ready to share with the cells.
+
+    Args:
+        tables: Corpus tables by name (standard columns ``file, speaker, emotion``).
+        feature_set: openSMILE feature set (the paper's 64-d IS09 subset by default).
+
+    Returns:
+        ``{name: {"X", "y", "speaker", "table"}}``; ``y`` indexes :data:`EMOTIONS`.
+    """
+    extractor = features.OpenSmileExtractor(feature_set)
+    index = {e: i for i, e in enumerate(EMOTIONS)}
+    out = {}
+    for name, table in tables.items():
+        table = table[table["emotion"].isin(EMOTIONS)].reset_index(drop=True)
+        table, X = features.extract_table(table, extractor)
+        out[name] = {
+            "X": np.asarray(X, dtype=np.float32),
+            "y": table["emotion"].map(index).to_numpy(),
+            "speaker": table["speaker"].astype(str).to_numpy(),
+            "table": table,
+        }
+    return out
+
+
+def _train(
+    X: np.ndarray,
+    y: np.ndarray,
+    epochs: int,
+    *,
+    lr: float,
+    seed: int,
+    device: str,
+    init: dict | None = None,
+    frozen: int = 0,
+    distance_weight: float = 0.0,
+    batch_size: int = 64,
+) -> SiameseNet:
+    """A Siamese network trained on pairs of ``X``, seeded by ``seed``."""
+    torch.manual_seed(seed)
+    net = SiameseNet(X.shape[1])
+    if init is not None:
+        net.load_state_dict(init)
+    net.freeze(frozen)
+    train_siamese(
+        net,
+        X,
+        y,
+        epochs,
+        lr=lr,
+        batch_size=batch_size,
+        distance_weight=distance_weight,
+        seed=stable_seed(seed, "pairs"),
+        device=device,
+    )
+    return net
+
+
+# One OODT model per source and process: the fine-tuning cells of a source share it.
+_BASE_CACHE: dict[tuple, tuple[dict, StandardScaler]] = {}
+
+
+def base_model(
+    X: np.ndarray, y: np.ndarray, *, source: str, epochs: int, lr: float, seed: int, device: str
+) -> tuple[dict, StandardScaler]:
+    """The out-of-domain model of one source (its weights) and the source's scaler.
+
+    Deterministic in its arguments, so every process that needs it trains the
+    same model; it is kept in memory for the process's other cells.
+    """
+    digest = hashlib.sha256(np.ascontiguousarray(X).tobytes() + np.asarray(y).tobytes())
+    key = (source, epochs, lr, seed, device, digest.hexdigest())
+    if key not in _BASE_CACHE:
+        scaler = StandardScaler().fit(X)
+        net = _train(
+            scaler.transform(X),
+            y,
+            epochs,
+            lr=lr,
+            seed=stable_seed(seed, "oodt", source),
+            device=device,
+        )
+        state = {k: v.detach().cpu().clone() for k, v in net.state_dict().items()}
+        _BASE_CACHE.clear()  # one source at a time is enough; keeps memory flat
+        _BASE_CACHE[key] = (state, scaler)
+    return _BASE_CACHE[key]
+
+
+def _uar(y_true: np.ndarray, pred: np.ndarray) -> float:
+    return 100 * uar(y_true, pred)
+
+
+def _row(**values: object) -> dict:
+    row = dict.fromkeys(COLUMNS, np.nan)
+    row.update(values)
+    return row
+
+
+def idt_cell(
+    *, speaker: str, target: str, epochs: int, lr: float, seed: int, device: str, corpora: dict
+) -> list[dict]:
+    """In-domain training with one target speaker held out (one fold of LOSO)."""
+    d = corpora[target]
+    test = d["speaker"] == speaker
+    scaler = StandardScaler().fit(d["X"][~test])
+    xtr, xte = scaler.transform(d["X"][~test]), scaler.transform(d["X"][test])
+    net = _train(
+        xtr, d["y"][~test], epochs, lr=lr, seed=stable_seed(seed, "idt", speaker), device=device
+    )
+    pred = classify(net, xte, xtr, d["y"][~test], device)
+    return [
+        _row(
+            grid="idt",
+            method=IDT,
+            source=target,
+            target=target,
+            unit=speaker,
+            uar=_uar(d["y"][test], pred),
+        )
+    ]
+
+
+def oodt_cell(
+    *, source: str, target: str, epochs: int, lr: float, seed: int, device: str, corpora: dict
+) -> list[dict]:
+    """The source's model on every target speaker, against the source's references."""
+    src, tgt = corpora[source], corpora[target]
+    state, scaler = base_model(
+        src["X"], src["y"], source=source, epochs=epochs, lr=lr, seed=seed, device=device
+    )
+    net = SiameseNet(src["X"].shape[1])
+    net.load_state_dict(state)
+    pred = classify(net, scaler.transform(tgt["X"]), scaler.transform(src["X"]), src["y"], device)
+    rows = []
+    for speaker in np.unique(tgt["speaker"]):
+        mine = tgt["speaker"] == speaker
+        rows.append(
+            _row(
+                grid="oodt",
+                method=OODT,
+                source=source,
+                target=target,
+                references="source",
+                unit=speaker,
+                uar=_uar(tgt["y"][mine], pred[mine]),
+            )
+        )
+    return rows
+
+
+def support_draw(
+    y: np.ndarray, speakers: np.ndarray, n_speakers: int, repeat: int, seed: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """One utterance per emotion from each of ``n_speakers`` random speakers.
+
+    Returns:
+        (support indices, test indices): the test set is every utterance of the
+        other speakers.
+    """
+    rng = np.random.default_rng(stable_seed(seed, "support", n_speakers, repeat))
+    support = sample_support(
+        y, speakers, 1, rng, n_speakers=n_speakers, per_speaker=True, classes=range(len(EMOTIONS))
+    )
+    return support, np.flatnonzero(~np.isin(speakers, speakers[support]))
+
+
+def finetune_cell(
+    *,
+    source: str,
+    target: str,
+    speakers: int,
+    repeat: int,
+    frozen_layers: Sequence[int],
+    references: Sequence[str],
+    epochs: int,
+    finetune_epochs: int,
+    lr: float,
+    distance_weight: float,
+    seed: int,
+    device: str,
+    corpora: dict,
+    return_embeddings: bool = False,
+) -> list[dict]:
+    """Fine-tune the source's model on one support draw, every frozen setting, both losses.
+
+    The two arms (with and without the distance loss) start from the same model
+    and see the same pairs, so they differ only by the loss. The OODT model is
+    also scored on the draw's test speakers (``method="OODT"``), a paired baseline.
+    With ``return_embeddings`` the rows carry the test embeddings (``embedding``),
+    labels (``y``) and predictions (``pred``) for figures.
+    """
+    src, tgt = corpora[source], corpora[target]
+    state, scaler = base_model(
+        src["X"], src["y"], source=source, epochs=epochs, lr=lr, seed=seed, device=device
+    )
+    xs, xt = scaler.transform(src["X"]), scaler.transform(tgt["X"])
+    ys, yt = src["y"], tgt["y"]
+    support, test = support_draw(yt, tgt["speaker"], speakers, repeat, seed)
+    keys = dict(source=source, target=target, speakers=speakers, repeat=repeat)
+    unit = f"{speakers} speakers, draw {repeat}"
+    base = SiameseNet(xs.shape[1])
+    base.load_state_dict(state)
+    pred = classify(base, xt[test], xs, ys, device)
+    rows = [
+        _row(
+            grid="finetune",
+            method=OODT,
+            references="source",
+            unit=unit,
+            uar=_uar(yt[test], pred),
+            **keys,
+        )
+    ]
+    refs = {
+        "target": (xt[support], yt[support]),
+        "source+target": (np.vstack([xs, xt[support]]), np.concatenate([ys, yt[support]])),
+    }
+    for frozen in frozen_layers:
+        for method in (FT, FT_LOSS):
+            net = _train(
+                xt[support],
+                yt[support],
+                finetune_epochs,
+                lr=lr,
+                seed=stable_seed(seed, "ft", source, speakers, repeat),
+                device=device,
+                init=state,
+                frozen=frozen,
+                distance_weight=distance_weight if method == FT_LOSS else 0.0,
+                batch_size=32,
+            )
+            for ref in references:
+                pred = classify(net, xt[test], *refs[ref], device)
+                row = _row(
+                    grid="finetune", method=method, frozen=frozen, references=ref, unit=unit, **keys
+                )
+                row["uar"] = _uar(yt[test], pred)
+                if return_embeddings:
+                    with torch.no_grad():
+                        emb = net.embed(
+                            torch.as_tensor(xt[test], dtype=torch.float32, device=device)
+                        )
+                    row.update(embedding=emb.cpu().numpy(), y=yt[test], pred=pred)
+                rows.append(row)
+    return rows
+
+
+def run(
+    corpora: dict,
+    *,
+    target: str,
+    sources: Sequence[str],
+    source_epochs: int,
+    idt_epochs: int,
+    finetune_epochs: int,
+    speaker_counts: Sequence[int],
+    frozen_layers: Sequence[int],
+    repeats: int,
+    references: Sequence[str] = ("target",),
+    distance_weight: float = 1.0,
+    lr: float = 1e-3,
+    idt_folds: int | None = None,
+    seed: int = 0,
+    device: str = "cpu",
+    fingerprint: str = "",
+    scheduler: str | None = None,
+    store: bool = True,
+    progress: bool = True,
+) -> pd.DataFrame:
+    """Every cell of the three grids, as one tidy table (columns :data:`COLUMNS`).
+
+    Args:
+        corpora: From :func:`prepare`; must hold ``target`` and every source.
+        target: Target corpus.
+        sources: Source corpora.
+        source_epochs: Epochs of the OODT models.
+        idt_epochs: Epochs of each in-domain (LOSO) model.
+        finetune_epochs: Epochs of fine-tuning.
+        speaker_counts: Numbers of target speakers in a support draw.
+        frozen_layers: Numbers of frozen extractor layers.
+        repeats: Support draws per speaker count.
+        references: Reference sets after fine-tuning (see :data:`REFERENCES`).
+        distance_weight: Weight of the distance loss.
+        lr: Adam's learning rate.
+        idt_folds: Run only this many LOSO folds (random speakers); ``None``: all.
+        seed: Base seed.
+        device: ``"cpu"`` or ``"cuda"``.
+        fingerprint: Data fingerprint for the grid store.
+        scheduler: Grid backend (see :func:`sertl.grid.run`).
+        store: Keep finished cells on disk.
+        progress: Show progress bars.
+    """
+    unknown = set(references) - set(REFERENCES)
+    if unknown:
+        raise ValueError(f"unknown references {sorted(unknown)}; known: {list(REFERENCES)}")
+    common = dict(target=target, lr=lr, seed=seed, device=device)
+    opts = dict(
+        shared={"corpora": corpora},
+        fingerprint=fingerprint,
+        scheduler=scheduler,
+        store=store,
+        progress=progress,
+    )
+    held_out = sorted(np.unique(corpora[target]["speaker"]))
+    if idt_folds is not None:
+        held_out = sorted(np.random.default_rng(seed).choice(held_out, idt_folds, replace=False))
+    idt = grid.run(
+        idt_cell,
+        [dict(speaker=str(s), epochs=idt_epochs, **common) for s in held_out],
+        name="feng_chaspari_idt",
+        keys=["speaker"],
+        **opts,
+    )
+    oodt = grid.run(
+        oodt_cell,
+        [dict(source=s, epochs=source_epochs, **common) for s in sources],
+        name="feng_chaspari_oodt",
+        keys=["source"],
+        **opts,
+    )
+    cells = [
+        dict(
+            source=s,
+            speakers=int(n),
+            repeat=r,
+            frozen_layers=[int(f) for f in frozen_layers],
+            references=list(references),
+            epochs=source_epochs,
+            finetune_epochs=finetune_epochs,
+            distance_weight=distance_weight,
+            **common,
+        )
+        for s in sources
+        for n in speaker_counts
+        for r in range(repeats)
+    ]
+    ft = grid.run(
+        finetune_cell,
+        cells,
+        name="feng_chaspari_finetune",
+        keys=["source", "speakers", "repeat"],
+        **opts,
+    )
+    scores = pd.concat([t[COLUMNS] for t in (idt, oodt, ft) if len(t)], ignore_index=True)
+    return scores
+
+
+# ---------------------------------------------------------------------------------------
+# Summaries
+
+
+def _finetuned(scores: pd.DataFrame, references: str) -> pd.DataFrame:
+    grid_rows = scores[scores["grid"] == "finetune"]
+    return grid_rows[(grid_rows["method"] == OODT) | (grid_rows["references"] == references)]
+
+
+def best_settings(scores: pd.DataFrame, references: str = "target") -> pd.DataFrame:
+    """Per source and fine-tuning method, the (frozen, speakers) cell with the best mean.
+
+    As in the paper's Table 1, the best cell is chosen on the test data, which
+    favours the grid; its values are the UARs of that cell's support draws.
+
+    Returns:
+        Columns ``source, method, frozen, speakers, uar, n_draws``.
+    """
+    ft = _finetuned(scores, references)
+    ft = ft[ft["method"].isin([FT, FT_LOSS])]
+    means = ft.groupby(["source", "method", "frozen", "speakers"])["uar"].agg(["mean", "size"])
+    best = means.loc[means.groupby(["source", "method"])["mean"].idxmax()].reset_index()
+    return best.rename(columns={"mean": "uar", "size": "n_draws"})
+
+
+def verdicts(
+    scores: pd.DataFrame,
+    published: pd.DataFrame,
+    *,
+    data: str,
+    stand_ins: Mapping[str, str],
+    references: str = "target",
+    n_boot: int = 2000,
+) -> list[verdict.Verdict]:
+    """One verdict per published cell of Table 1, those that cannot run included.
+
+    Args:
+        scores: From :func:`run`.
+        published: ``sertl.papers.published("feng_chaspari", "Table 1")``.
+        data: ``"real"`` or ``"synthetic"``.
+        stand_ins: The corpus run in place of each paper source that is absent here.
+        references: Which reference set the fine-tuning verdicts use.
+        n_boot: Bootstrap resamples.
+    """
+    ran = set(scores["source"])
+    best = best_settings(scores, references).set_index(["source", "method"])
+    ft = _finetuned(scores, references)
+    out = []
+    for _, row in published.iterrows():
+        method, source = row["method"], row["source"]
+        if method == IDT:
+            sub = scores[scores["grid"] == "idt"]
+            corpus = source if len(sub) else None
+        else:
+            corpus = source if source in ran else stand_ins.get(source)
+            corpus = corpus if corpus in ran else None
+        if corpus is None:
+            reason = f"{source} is not configured here and no stand-in ran"
+            out.append(verdict.not_run(row, reason))
+            continue
+        if method == OODT:
+            sub = scores[(scores["grid"] == "oodt") & (scores["source"] == corpus)]
+        elif method in (FT, FT_LOSS):
+            frozen, speakers = best.loc[(corpus, method), ["frozen", "speakers"]]
+            sub = ft[
+                (ft["source"] == corpus)
+                & (ft["method"] == method)
+                & (ft["frozen"] == frozen)
+                & (ft["speakers"] == speakers)
+            ]
+        out.append(
+            verdict.compare(
+                row,
+                sub["uar"],
+                sub["unit"],
+                unit=UNITS[method],
+                data=data,
+                stand_in="" if corpus == source else corpus,
+                n_boot=n_boot,
+            )
+        )
+    return out
+
+
+def _per_draw(scores: pd.DataFrame, method: str, references: str) -> pd.DataFrame:
+    """UAR per (source, support draw) of one method, averaged over frozen settings."""
+    ft = _finetuned(scores, references)
+    sub = ft[ft["method"] == method]
+    return sub.groupby(["source", "unit", "speakers"], as_index=False)["uar"].mean()
+
+
+def _paired_by_source(
+    scores: pd.DataFrame,
+    a: tuple[str, str],
+    b: tuple[str, str],
+    names: tuple[str, str],
+    n_boot: int,
+) -> pd.DataFrame:
+    """Paired tests of (method, references) ``a`` against ``b`` per source, Holm-adjusted."""
+    left, right = _per_draw(scores, *a), _per_draw(scores, *b)
+    both = left.merge(right, on=["source", "unit", "speakers"], suffixes=("_a", "_b"))
+    sources = list(dict.fromkeys(both["source"]))
+    tests = []
+    for source in sources:
+        g = both[both["source"] == source]
+        tests.append(
+            verdict.paired(
+                g["uar_a"], g["uar_b"], g["unit"], names=names, unit="support draw", n_boot=n_boot
+            )
+        )
+    tests = verdict.adjust(tests)
+    return pd.DataFrame(
+        {
+            "source": sources,
+            "difference": [t.difference for t in tests],
+            "low": [t.low for t in tests],
+            "high": [t.high for t in tests],
+            "p (Holm)": [t.p_used for t in tests],
+            "draws": [t.n_units for t in tests],
+            "outcome": [t.outcome for t in tests],
+            "sentence": [f"From {s}: {t.sentence}" for s, t in zip(sources, tests, strict=True)],
+        }
+    )
+
+
+def loss_effect(
+    scores: pd.DataFrame, references: str = "target", n_boot: int = 2000
+) -> pd.DataFrame:
+    """The distance loss against plain fine-tuning, per source, over support draws.
+
+    The unit is the support draw (a random choice of target speakers and
+    utterances); the frozen settings fine-tuned on the same draw are averaged
+    within it, since they are not independent of each other.
+    """
+    return _paired_by_source(scores, (FT_LOSS, references), (FT, references), (FT_LOSS, FT), n_boot)
+
+
+def finetune_effect(
+    scores: pd.DataFrame, method: str = FT, references: str = "target", n_boot: int = 2000
+) -> pd.DataFrame:
+    """Fine-tuning against the OODT model on the same draw's test speakers, per source."""
+    return _paired_by_source(
+        scores, (method, references), (OODT, references), (method, OODT), n_boot
+    )
+
+
+def reference_effect(scores: pd.DataFrame, method: str = FT, n_boot: int = 2000) -> pd.DataFrame:
+    """Target-only references against source plus target references, per source."""
+    return _paired_by_source(
+        scores,
+        (method, "target"),
+        (method, "source+target"),
+        ("scoring against the target data only", "scoring against source and target data"),
+        n_boot,
+    )
+
+
+def speaker_trend(
+    scores: pd.DataFrame, method: str = FT, references: str = "target", alpha: float = 0.05
+) -> pd.DataFrame:
+    """Does fine-tuning's gain over OODT grow with the number of target speakers?
+
+    Spearman's rank correlation between the number of speakers of each support
+    draw and the draw's gain over OODT (UAR points, frozen settings averaged).
+    """
+    gain = _per_draw(scores, method, references).merge(
+        _per_draw(scores, OODT, references),
+        on=["source", "unit", "speakers"],
+        suffixes=("", "_oodt"),
+    )
+    gain["gain"] = gain["uar"] - gain["uar_oodt"]
+    rows = []
+    for source, g in gain.groupby("source", sort=False):
+        if g["speakers"].nunique() < 3:
+            rho, p = np.nan, np.nan
+            sentence = f"From {source}: fewer than three speaker counts, no trend test."
+        else:
+            rho, p = sps.spearmanr(g["speakers"], g["gain"])
+            word = "no trend" if not p < alpha else ("grows" if rho > 0 else "shrinks")
+            verb = "shows no trend" if word == "no trend" else f"{word}"
+            sentence = (
+                f"From {source}: the gain of {method} over OODT {verb} with the number of target "
+                f"speakers (Spearman ρ = {rho:+.2f}, p = {p:.2g}, {len(g)} support draws)."
+            )
+        rows.append({"source": source, "rho": rho, "p": p, "draws": len(g), "sentence": sentence})
+    return pd.DataFrame(rows)
+
+
+def variance_explained(scores: pd.DataFrame, references: str = "target") -> pd.DataFrame:
+    """Share of the variance of fine-tuned UAR explained by each factor (η² of its means)."""
+    ft = _finetuned(scores, references)
+    ft = ft[ft["method"].isin([FT, FT_LOSS])]
+    grand = ft["uar"].mean()
+    total = ((ft["uar"] - grand) ** 2).sum()
+    eta = {}
+    for factor in ("source", "frozen", "speakers", "method"):
+        between = ft.groupby(factor)["uar"].agg(lambda v: len(v) * (v.mean() - grand) ** 2).sum()
+        eta[factor] = float(between / total) if total > 0 else np.nan
+    return pd.DataFrame({"factor": list(eta), "eta2": list(eta.values())})
+
+
+def source_claim(effects: pd.DataFrame, n_sources: int) -> str:
+    """The computed sentence on the paper's claim that the source matters more than freezing."""
+    eta = effects.set_index("factor")["eta2"]
+    if n_sources < 2:
+        return "With one source, the source's share of the variance cannot be measured."
+    holds = eta["source"] > eta["frozen"]
+    return (
+        f"The source explains {eta['source']:.0%} of the variance of fine-tuned UAR and the number "
+        f"of frozen layers {eta['frozen']:.0%}: the paper's finding that the source matters more "
+        f"{'holds' if holds else 'does not hold'} here (descriptive, over {n_sources} sources)."
+    )
+
+
+def figure2(
+    scores: pd.DataFrame, sources: Sequence[str], references: str = "target", title: str = ""
+) -> plt.Figure:
+    """UAR against the number of target speakers, one panel per source, two per row.
+
+    Lines: fine-tuning with and without the loss (frozen settings averaged), with
+    a 95 % band over support draws; OODT on the same draws and IDT as references.
+    """
+    ft = _finetuned(scores, references)
+    idt = scores.loc[scores["grid"] == "idt", "uar"].mean()
+    target = scores["target"].dropna().iloc[0] if len(scores) else ""
+    ncols = min(2, len(sources))
+    nrows = -(-len(sources) // ncols)
+    with plt.rc_context({"font.size": 10, "axes.titlesize": 10, "legend.fontsize": 9}):
+        fig, axes = plt.subplots(
+            nrows,
+            ncols,
+            figsize=(7.2, 2.9 * nrows + 0.6),
+            sharey=True,
+            squeeze=False,
+            layout="constrained",
+        )
+        styles = {OODT: ("0.45", ":"), FT: ("C0", "--"), FT_LOSS: ("C3", "-")}
+        for ax, source in zip(axes.flat, sources, strict=False):
+            draws = pd.concat([_per_draw(ft, m, references).assign(method=m) for m in styles])
+            for method, (colour, style) in styles.items():
+                by_n = draws[(draws["source"] == source) & (draws["method"] == method)]
+                stats = by_n.groupby("speakers")["uar"].agg(["mean", "sem", "size"])
+                half = stats["sem"].fillna(0) * sps.t.ppf(0.975, np.maximum(stats["size"] - 1, 1))
+                ax.plot(
+                    stats.index, stats["mean"], style, color=colour, label=method, marker="o", ms=3
+                )
+                ax.fill_between(
+                    stats.index,
+                    stats["mean"] - half,
+                    stats["mean"] + half,
+                    color=colour,
+                    alpha=0.15,
+                )
+            if np.isfinite(idt):
+                ax.axhline(idt, color="k", lw=1, ls="-.", label="IDT (LOSO)")
+            ax.axhline(100 / len(EMOTIONS), color="0.7", lw=0.8, label="chance")
+            counts = sorted(ft.loc[ft["source"] == source, "speakers"].dropna().unique())
+            ax.set_xticks([int(c) for c in counts])
+            ax.set(title=f"{source} → {target}", xlabel="target speakers in the support set")
+        for ax in axes[:, 0]:
+            ax.set_ylabel("UAR (%)")
+        for ax in list(axes.flat)[len(sources) :]:
+            ax.set_visible(False)
+        handles, labels = axes.flat[0].get_legend_handles_labels()
+        fig.legend(handles, labels, loc="outside lower center", ncol=3, frameon=False)
+        if title:
+            fig.suptitle(title)
+    return fig
+
+
+def table1(verdict_table: pd.DataFrame, published: pd.DataFrame) -> str:
+    """Table 1 beside the paper, as Markdown, the paper's text/table notes as footnotes.
+
+    Args:
+        verdict_table: ``sertl.verdict.table(verdicts(...))``.
+        published: The published values (their ``note`` column gives the footnotes).
+    """
+    notes_of = published.set_index(["method", "source"])["note"]
+    verdict_table = verdict_table.assign(
+        note=[
+            notes_of.get((m, s), "")
+            for m, s in zip(verdict_table["method"], verdict_table["source"], strict=True)
+        ]
+    )
+    lines = [
+        "| method | paper's source | run with | paper | ours | 95 % CI | n (unit) | verdict |",
+        "|:--|:--|:--|--:|--:|:--|:--|:--|",
+    ]
+    notes = []
+    for _, r in verdict_table.iterrows():
+        paper = f"{r['published']:.1f}"
+        if r.get("note"):
+            notes.append(r["note"])
+            paper += f"[^{len(notes)}]"
+        ran = np.isfinite(r["reproduced"])
+        ours = f"{r['reproduced']:.1f}" if ran else "–"
+        ci = f"{r['low']:.1f}–{r['high']:.1f}" if np.isfinite(r["low"]) else "–"
+        n = f"{r['n_units']} ({r['unit']})" if ran else "–"
+        run_with = (r["stand_in"] or r["source"]) if ran else "–"
+        status = r["status"] if ran else f"not run: {r['reason']}"
+        lines.append(
+            f"| {r['method']} | {r['source']} | {run_with} | {paper} | {ours} | {ci} | {n} "
+            f"| {status} |"
+        )
+    lines += [""] + [f"[^{k}]: {note}" for k, note in enumerate(notes, 1)]
+    return "\n".join(lines)
+
+
+def all_sources(scores: pd.DataFrame, references: str = "target") -> pd.DataFrame:
+    """Every source that ran: OODT, IDT and the best fine-tuning cells (mean UAR %)."""
+    best = best_settings(scores, references)
+    oodt = scores[scores["grid"] == "oodt"].groupby("source")["uar"].mean()
+    idt = scores.loc[scores["grid"] == "idt", "uar"].mean()
+    out = pd.DataFrame({OODT: oodt, IDT: idt})
+    for method in (FT, FT_LOSS):
+        mine = best[best["method"] == method].set_index("source")
+        out[method] = mine["uar"]
+        out[f"{method}: best cell"] = [
+            f"{int(f)} frozen, {int(n)} speakers"
+            for f, n in zip(mine["frozen"], mine["speakers"], strict=True)
+        ]
+    return out.rename_axis("source")
+
+
+def embedding_map(
+    emb: np.ndarray, method: str = "umap", *, seed: int = 0, n_neighbors: int = 15
+) -> np.ndarray:
+    """A 2-d map of embeddings: UMAP (``"umap"``) or the first two principal axes (``"pca"``)."""
+    if method == "umap":
+        from ..plots import umap_embedding
+
+        return umap_embedding(emb, seed=seed, n_neighbors=n_neighbors)
+    if method == "pca":
+        from sklearn.decomposition import PCA
+
+        z = (emb - emb.mean(0)) / (emb.std(0) + 1e-8)
+        return PCA(n_components=2, random_state=seed).fit_transform(z)
+    raise ValueError(f"unknown embedding map {method!r}; use 'umap' or 'pca'")
+
+
+def embeddings(corpora: dict, *, with_loss: bool, **cell: object) -> tuple[np.ndarray, ...]:
+    """Test embeddings, labels and predictions after one fine-tuning (for a figure).
+
+    Args:
+        corpora: From :func:`prepare`.
+        with_loss: The arm with the distance loss, or without.
+        **cell: The parameters of one :func:`finetune_cell` with one frozen setting.
+    """
+    rows = finetune_cell(corpora=corpora, return_embeddings=True, **cell)
+    method = FT_LOSS if with_loss else FT
+    row = next(r for r in rows if r["method"] == method)
+    return row["embedding"], row["y"], row["pred"]

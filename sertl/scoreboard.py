@@ -1,0 +1,234 @@
+"""Every published cell of every paper, from the chapters' verdict tables.
+
+Each paper chapter saves ``results/<chapter>/verdicts.csv`` (one row per
+published cell, see :mod:`sertl.verdict`) and, for claims without a number,
+``claims.csv``. The scoreboard computes nothing new: it reads those tables
+(of the ``default`` run and, when present, of ``paper``-profile runs), and
+shows them at a glance.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from . import papers
+
+#: Chapter of each paper.
+CHAPTERS = {
+    "feng_chaspari": "02_feng_chaspari",
+    "lian": "03_lian",
+    "yue": "04_yue",
+    "andova_lustrek": "05_andova_lustrek",
+}
+TITLES = {
+    "feng_chaspari": "Feng & Chaspari",
+    "lian": "Lian et al.",
+    "yue": "Yue et al.",
+    "andova_lustrek": "Andova & Luštrek",
+}
+#: Colour of each verdict status.
+STATUS_COLOURS = {
+    "reproduced": "#2ca02c",
+    "not reproduced": "#d62728",
+    "consistent (stand-in)": "#98df8a",
+    "differs (stand-in)": "#ff9896",
+    "undetermined (n < 3)": "#ff7f0e",
+    "synthetic data": "#7f7f7f",
+    "not run": "#c7c7c7",
+}
+#: Statuses of a cell computed on the paper's own corpora (no stand-in).
+REACHABLE = ("reproduced", "not reproduced", "undetermined (n < 3)")
+
+
+def _provenance(folder: Path, name: str) -> dict:
+    path = folder / f"{name}.json"
+    return json.loads(path.read_text()) if path.is_file() else {}
+
+
+def collect(results_root: str | Path, run: str = "default") -> pd.DataFrame:
+    """Every verdict row under ``results_root`` (one folder per chapter).
+
+    Published cells whose chapter did not run (no ``verdicts.csv``) are listed as
+    ``not run`` with the reason "chapter not executed".
+
+    Args:
+        results_root: A folder holding ``<chapter>/verdicts.csv``.
+        run: Label of the run (``"default"``, ``"paper"``), a column of the output.
+
+    Returns:
+        One row per published cell, with ``run``, ``chapter``, ``profile``, ``commit``.
+    """
+    root = Path(results_root)
+    frames = []
+    for paper, chapter in CHAPTERS.items():
+        folder = root / chapter
+        path = folder / "verdicts.csv"
+        if path.is_file():
+            table = pd.read_csv(path, keep_default_na=False, na_values=[""])
+            prov = _provenance(folder, "verdicts")
+        else:
+            table = papers.published(paper).rename(columns={"value": "published"})
+            table = table.drop(columns="note").assign(status="not run")
+            table["reason"] = "chapter not executed"
+            prov = {}
+        table = table.assign(
+            run=run,
+            chapter=chapter,
+            profile=prov.get("profile", ""),
+            commit=prov.get("commit", ""),
+        )
+        frames.append(table)
+    out = pd.concat(frames, ignore_index=True)
+    for column in ("stand_in", "reason", "data", "sentence", "unit"):
+        if column in out:
+            out[column] = out[column].astype(object).fillna("").astype(str)
+    return out
+
+
+def claims(results_root: str | Path) -> pd.DataFrame:
+    """The claims tested by chapters without published numbers (``claims.csv``)."""
+    frames = [
+        pd.read_csv(p, keep_default_na=False, na_values=[""])
+        for chapter in CHAPTERS.values()
+        if (p := Path(results_root) / chapter / "claims.csv").is_file()
+    ]
+    columns = ["paper", "claim", "holds", "evidence", "data", "sentence"]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
+
+
+def _pair(row: pd.Series) -> str:
+    src, tgt = row["source"], row["target"]
+    pair = tgt if src == tgt else f"{src} → {tgt}"
+    if row.get("stand_in"):
+        pair += f" (ours: {row['stand_in']})"
+    return pair
+
+
+def _ours(row: pd.Series) -> str:
+    if pd.isna(row["reproduced"]):
+        return "–"
+    if pd.notna(row.get("low")) and pd.notna(row.get("high")):
+        return f"{row['reproduced']:.1f} [{row['low']:.1f}, {row['high']:.1f}]"
+    return f"{row['reproduced']:.1f} (n = {int(row['n_units'])})"
+
+
+def compact(board: pd.DataFrame, paper: str) -> pd.DataFrame:
+    """One paper's rows, rounded, for reading: published, ours [interval], data, verdict."""
+    rows = board[board["paper"] == paper]
+    out = pd.DataFrame(
+        {
+            "table": rows["table"],
+            "method": rows["method"],
+            "pair": rows.apply(_pair, axis=1),
+            "paper": rows["published"].map(lambda v: f"{v:g}"),
+            "ours [95 % CI]": rows.apply(_ours, axis=1),
+            "unit": rows.apply(
+                lambda r: f"{int(r['n_units'])} {r['unit']}s" if r.get("n_units") else "",
+                axis=1,
+            ),
+            "data": rows["data"].replace("", "–"),
+            "verdict": rows.apply(
+                lambda r: r["status"] + (f": {r['reason']}" if r.get("reason") else ""), axis=1
+            ),
+        }
+    )
+    return out.reset_index(drop=True)
+
+
+def figure(board: pd.DataFrame) -> plt.Figure:
+    """Published against reproduced value, per cell, grouped by paper, coloured by verdict.
+
+    Each cell is a dot at (published, reproduced) with its interval as a vertical
+    bar; on the diagonal the two agree. Cells that did not run are listed under
+    each panel's title by count.
+    """
+    shown = [p for p in CHAPTERS if (board["paper"] == p).any()]
+    n = max(1, len(shown))
+    cols = 2
+    fig, axes = plt.subplots(
+        (n + cols - 1) // cols, cols, figsize=(7.5, 3.6 * ((n + cols - 1) // cols)), squeeze=False
+    )
+    for ax, paper in zip(axes.flat, shown, strict=False):
+        rows = board[board["paper"] == paper]
+        ran = rows[rows["reproduced"].notna()]
+        lo = float(np.nanmin([rows["published"].min(), ran["low"].min(), ran["reproduced"].min()]))
+        hi = float(np.nanmax([rows["published"].max(), ran["high"].max(), ran["reproduced"].max()]))
+        pad = 0.08 * (hi - lo or 10)
+        ax.plot([lo - pad, hi + pad], [lo - pad, hi + pad], color="0.6", lw=1, ls="--", zorder=0)
+        for status, group in ran.groupby("status"):
+            colour = STATUS_COLOURS.get(status, "k")
+            err = np.vstack(
+                [
+                    (group["reproduced"] - group["low"]).fillna(0).clip(lower=0),
+                    (group["high"] - group["reproduced"]).fillna(0).clip(lower=0),
+                ]
+            )
+            ax.errorbar(
+                group["published"],
+                group["reproduced"],
+                yerr=err,
+                fmt="o",
+                ms=5,
+                color=colour,
+                ecolor=colour,
+                elinewidth=1.2,
+                capsize=2,
+                label=status,
+            )
+        missing = int(rows["reproduced"].isna().sum())
+        title = TITLES[paper] + (
+            f"\n({missing} of {len(rows)} cells not run here)" if missing else ""
+        )
+        ax.set_title(title)
+        ax.set_xlim(lo - pad, hi + pad)
+        ax.set_ylim(lo - pad, hi + pad)
+        ax.set_xlabel("published (%)")
+        ax.set_ylabel("reproduced (%)")
+        ax.set_aspect("equal", adjustable="box")
+    for ax in list(axes.flat)[len(shown) :]:
+        ax.axis("off")
+    handles = {}
+    for ax in axes.flat:
+        for h, label in zip(*ax.get_legend_handles_labels(), strict=True):
+            handles.setdefault(label, h)
+    if handles:
+        order = [s for s in STATUS_COLOURS if s in handles]
+        fig.legend(
+            [handles[s] for s in order],
+            order,
+            loc="lower center",
+            ncol=min(3, len(order)),
+            bbox_to_anchor=(0.5, -0.02),
+            frameon=False,
+        )
+    fig.tight_layout(rect=(0, 0.08, 1, 1))
+    return fig
+
+
+def summary(board: pd.DataFrame) -> list[str]:
+    """Computed sentences: per paper the verdict counts, and the reachable cells."""
+    sentences = []
+    for paper in CHAPTERS:
+        rows = board[board["paper"] == paper]
+        if rows.empty:
+            continue
+        counts = rows["status"].value_counts()
+        parts = ", ".join(f"{n} {s}" for s, n in counts.items())
+        sentences.append(f"**{TITLES[paper]}**: {len(rows)} published cells: {parts}.")
+    reach = board[board["status"].isin(REACHABLE)]
+    if len(reach):
+        inside = int((reach["status"] == "reproduced").sum())
+        sentences.append(
+            f"Of the {len(reach)} published cells computed here on the papers' own corpora, "
+            f"{inside} lie within our 95 % interval."
+        )
+    if (board["data"] == "synthetic").any():
+        sentences.append(
+            "Rows on synthetic data show that the pipeline runs; they are never a reproduction."
+        )
+    return sentences
