@@ -120,6 +120,7 @@ verdict.say(
     ctx.banner(),
     f"Sources that run: {', '.join(run_sources)}; not configured here: "
     f"{', '.join(s for s in sources if s not in tables) or 'none'}.",
+    fc.skipped_sentence(speaker_counts, tables[target]["speaker"].nunique(), target),
 )
 counts = pd.DataFrame(
     {n: d["table"]["emotion"].value_counts() for n, d in corpora.items()}

@@ -151,17 +151,18 @@ display(summary)
 # %% tags=["remove-input"]
 speakers_known = not mine["speaker"].isna().any()
 dropped = mine.attrs.get("dropped") or {}
+who = (
+    f"{mine['speaker'].nunique()} speakers (from the {mine.attrs['speaker_rule']})"
+    if speakers_known
+    else "no speaker information (what needs speakers is left out below)"
+)
+failures = mine.attrs["failures"].failures
 display(
     Markdown(
-        f"**{name}** ({kind} data): {len(mine)} files, {mine['speaker'].nunique()} speakers "
-        f"(from the {mine.attrs['speaker_rule']}), labels mapped "
+        f"**{name}** ({kind} data): {len(mine)} files, {who}; labels mapped "
         + ", ".join(f"`{k}` → {v}" for k, v in mine.attrs["label_map"].items())
         + (f"; dropped (mapped to `None`): {dropped}" if dropped else "")
-        + (
-            f"; {len(mine.attrs['failures'].failures)} files unusable (listed above)"
-            if mine.attrs["failures"]
-            else ""
-        )
+        + (f"; {len(failures)} files unusable (listed above)" if failures else "")
         + "."
     )
 )
@@ -296,7 +297,8 @@ plt.show()
 verdict.say(
     overview.shift_sentence(mmd),
     f"Nearest to {name}: **{nearest}** (squared MMD {mmd.loc[name, nearest]:.3f}); "
-    f"{name}'s own speaker halves: {mmd.loc[name, name]:.3f}.",
+    f"{name}'s own {'speaker halves' if speakers_known else 'halves (of its files: no speakers)'}"
+    f": {mmd.loc[name, name]:.3f}.",
 )
 
 # %%
@@ -393,11 +395,13 @@ verdict.say(
         else "(your recordings)"
     )
     + f" against {', '.join(chosen)} ({source_kind}).",
-    f"- {name} loaded with one call: {len(mine)} files, {mine['speaker'].nunique()} speakers, "
-    f"labels {', '.join(sorted(mine.attrs['label_map']))} mapped without a label map.",
+    f"- {name} loaded with one call: {len(mine)} files, {who}; labels "
+    + ", ".join(f"{k} → {v}" for k, v in mine.attrs["label_map"].items())
+    + ("" if labels is None else " (with the label map given)")
+    + ".",
     f"- Its nearest registered corpus in {first} space is {nearest}; the best cross-corpus UAR, "
     f"{top['uar'] * 100:.1f} %, comes from training on {top['train']} ({top['features']}, "
-    f"{top['classifier']}, standardised per {top['standardise']}).",
+    f"{top['classifier']}, {own_corpus.SCALING_WORDS[top['standardise']]}).",
 )
 
 # %% [markdown]

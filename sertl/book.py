@@ -41,9 +41,9 @@ BOOK = PROJECT / "book"
 PROFILES = PROJECT / "profiles"
 #: Where ``run`` puts a book when no ``--outdir`` is given: ``<RUNS>/<profile>-<data>/``.
 RUNS = PROJECT / "_build" / "run"
-#: The files beside the pages that make a folder a renderable book.
-SCAFFOLD = ("_config.yml", "_toc.yml", "references.bib")
+#: Where a chapter's kernel runs and writes, inside the output folder.
 STAGING = ".staging"
+#: Marks a folder made by ``run`` (its pages and toc are refreshed before rendering).
 RUN_MARK = ".sertl-run"
 #: The kernel draws figures inline whatever the caller's MPLBACKEND (run.sh exports Agg
 #: for the tests, and a kernel inheriting it would show no figure at all).
@@ -54,8 +54,6 @@ DATA_KINDS = ("auto", "real", "synthetic")
 #: Markers of a repository address that is not (yet) this project's own.
 PLACEHOLDERS = ("YOUR-ORG", "your-org", "example.com", "github.com/sertl/sertl")
 INSTALL_TAG = "sertl-install"
-
-_MISSING = object()
 
 
 class UsageError(Exception):

@@ -57,7 +57,8 @@ def parameters(namespace: dict) -> dict:
     return {
         k: v
         for k, v in namespace.items()
-        if not k.startswith("_") and k not in _IGNORED and _is_plain(v)
+        # UPPER_CASE names are constants (the install cell's repository address), not knobs
+        if not k.startswith("_") and not k.isupper() and k not in _IGNORED and _is_plain(v)
     }
 
 

@@ -34,6 +34,7 @@ SCHEME = pd.DataFrame(
         ("surprise", 0.3, 0.8),
         ("boredom", -0.3, -0.8),
         ("frustration", -0.5, 0.4),
+        ("excited", 0.6, 0.7),
     ],
     columns=["emotion", "valence", "arousal"],
 ).set_index("emotion")

@@ -21,6 +21,7 @@ EMOTION_COLOURS = {
     "surprise": "#e377c2",
     "boredom": "#bcbd22",
     "frustration": "#2ca02c",
+    "excited": "#ffbb78",
 }
 
 

@@ -14,7 +14,7 @@ def _namespace(**extra):
 
 
 def test_parameters_are_the_plain_public_values():
-    ns = _namespace(pairs=[["emodb", "savee"]], lr=1e-3, fn=print, obj=object())
+    ns = _namespace(pairs=[["emodb", "savee"]], lr=1e-3, fn=print, obj=object(), SERTL_URL="x")
     assert chapter.parameters(ns) == {
         "profile": "smoke",
         "data": "synthetic",

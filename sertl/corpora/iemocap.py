@@ -15,11 +15,12 @@ import pandas as pd
 from ._base import CorpusError, CorpusInfo, audio_files, check_root, finish, register
 
 NAME = "iemocap"
-#: IEMOCAP label -> canonical; excited merged into happy as in Lian et al.
+#: IEMOCAP label -> canonical. Excited keeps its own name: merging it into happy is a
+#: chapter parameter (Lian et al. merge, Andova & Luštrek do not).
 LABELS: dict[str, str | None] = {
     "neu": "neutral",
     "hap": "happy",
-    "exc": "happy",
+    "exc": "excited",
     "sad": "sad",
     "ang": "angry",
     "fru": "frustration",

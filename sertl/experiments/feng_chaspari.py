@@ -301,6 +301,29 @@ def finetune_cell(
     return rows
 
 
+def usable_speaker_counts(speaker_counts: Sequence[int], n_speakers: int) -> list[int]:
+    """The speaker counts that leave at least one target speaker to test on.
+
+    A support draw from ``n`` of the target's ``n_speakers`` speakers tests on the
+    others, so ``n`` must be smaller (a small user corpus may have fewer speakers
+    than a profile asks for).
+    """
+    return [int(n) for n in speaker_counts if 0 < n < n_speakers]
+
+
+def skipped_sentence(speaker_counts: Sequence[int], n_speakers: int, target: str) -> str:
+    """Says which speaker counts the target's size rules out (empty when none)."""
+    skipped = sorted(
+        set(map(int, speaker_counts)) - set(usable_speaker_counts(speaker_counts, n_speakers))
+    )
+    if not skipped:
+        return ""
+    return (
+        f"{target} has {n_speakers} speakers, so support draws of {skipped} speakers would leave "
+        "no speaker to test on: they are skipped."
+    )
+
+
 def run(
     corpora: dict,
     *,
@@ -358,6 +381,7 @@ def run(
         progress=progress,
     )
     held_out = sorted(np.unique(corpora[target]["speaker"]))
+    speaker_counts = usable_speaker_counts(speaker_counts, len(held_out))
     if idt_folds is not None:
         held_out = sorted(np.random.default_rng(seed).choice(held_out, idt_folds, replace=False))
     idt = grid.run(

@@ -35,6 +35,12 @@ CLASSIFIERS = ("forest", "svm")
 #: with its own (the test speakers' unlabelled speech included, as a deployed
 #: system could once it has heard a speaker).
 STANDARDISE = ("source", "corpus", "speaker")
+#: How each standardisation reads in a sentence.
+SCALING_WORDS = {
+    "source": "standardised with the training data's statistics",
+    "corpus": "standardised per corpus",
+    "speaker": "standardised per speaker",
+}
 WITHIN = "within"
 UNIT = "speaker"
 COLUMNS = ["train", "features", "classifier", "standardise", "scope", "speaker", "n", "uar"]
@@ -232,7 +238,7 @@ def findings(results: pd.DataFrame, target: str, data_kind: str) -> list[str]:
         whole += f"; per speaker {iv.text()}"
     out.append(
         f"Best cross-corpus setting {where}: trained on **{top['train']}** with "
-        f"{top['features']}, {top['classifier']}, standardised per {top['standardise']}: "
+        f"{top['features']}, {top['classifier']}, {SCALING_WORDS[top['standardise']]}: "
         f"{whole}."
     )
     if (results["train"] == WITHIN).any():

@@ -59,7 +59,7 @@ def test_iemocap_sessions_speakers_and_the_excited_merge(tmp_path, tone):
     _iemocap(tmp_path, tone)
     t = corpora.prepare_iemocap(tmp_path).set_index("file")
     t.index = [p.rsplit("/", 1)[1] for p in t.index]
-    assert t.loc["Ses01F_impro01_M000.wav", "emotion"] == "happy"  # exc -> happy
+    assert t.loc["Ses01F_impro01_M000.wav", "emotion"] == "excited"  # merged only by a chapter
     assert t.loc["Ses01F_impro01_M000.wav", "speaker"] == "Ses01M"
     assert t.loc["Ses05M_script01_1_F003.wav", "session"] == "Session5"
     assert t.loc["Ses05M_script01_1_F003.wav", "gender"] == "female"

@@ -56,8 +56,8 @@ def test_capitalised_german_folders_and_speaker_codes_load_with_one_call(tmp_pat
         ("Calm", "calm"),
         ("Bored", "boredom"),
         ("Langeweile", "boredom"),
-        ("Excited", "happy"),
-        ("exc", "happy"),
+        ("Excited", "excited"),
+        ("exc", "excited"),
     ],
 )
 def test_label_synonyms(tmp_path, tone, label, emotion):

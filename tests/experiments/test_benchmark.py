@@ -1,0 +1,262 @@
+"""The benchmark's protocol, adapters and summaries on small synthetic inputs."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sertl.experiments import benchmark as bench
+
+TINY = bench.Settings(
+    n_trees=10,
+    siamese_epochs=2,
+    finetune_epochs=2,
+    head_pretrain_epochs=2,
+    head_finetune_epochs=2,
+    fcnn_hidden=(16,),
+    fcnn_epochs=2,
+    dbn_hidden=(16, 8),
+    dbn_epochs=2,
+    dbn_rbm_epochs=1,
+    spectrogram_seconds=0.2,
+    conv=((4, 3, 2), (4, 3, 2)),
+    pairwise_epochs=1,
+    pairs_per_epoch=32,
+)
+
+
+def _corpus(n_speakers: int, per: int, shift: float, rng: np.random.Generator) -> dict:
+    """Features with an emotion signal, a speaker offset and a corpus shift."""
+    y = np.repeat(bench.EMOTIONS, per * n_speakers)
+    speaker = np.tile(np.repeat([f"s{i}" for i in range(n_speakers)], per), len(bench.EMOTIONS))
+    code = np.array([bench.EMOTIONS.index(e) for e in y])
+    offsets = {s: rng.normal(0, 2, 1) for s in set(speaker)}
+
+    def block(d: int) -> np.ndarray:
+        x = rng.normal(0, 1, (len(y), d)) + shift
+        x[:, : len(bench.EMOTIONS)] += 2 * np.eye(len(bench.EMOTIONS))[code]
+        return x + np.array([offsets[s] for s in speaker])
+
+    return {
+        "y": y,
+        "speaker": speaker,
+        "file": np.array([f"{s}_{i}" for i, s in enumerate(speaker)]),
+        "X": {
+            "egemaps": block(12),
+            "is10": block(20),
+            "is09": block(8),
+            "spectrogram": rng.normal(0, 1, (len(y), 16, 20)).astype(np.float32),
+        },
+    }
+
+
+@pytest.fixture(scope="module")
+def data():
+    rng = np.random.default_rng(0)
+    return {"a": _corpus(4, 4, 0.0, rng), "b": _corpus(4, 3, 3.0, rng)}
+
+
+def test_methods_cover_the_four_papers_and_baselines():
+    papers = {m.paper for m in bench.METHODS.values()}
+    assert papers == set(bench.PAPERS)
+    assert len(bench.ZERO_SHOT) == 11 and len(bench.FEW_SHOT) == 12
+    with pytest.raises(ValueError, match="unknown methods"):
+        bench.check_methods(["nope"])
+
+
+def test_cells_put_zero_shot_at_budget_zero_only():
+    plan = bench.cells(bench.pairs_of(["a", "b", "c"]), list(bench.METHODS), [1, 3], 2, 0)
+    assert len(bench.pairs_of(["a", "b", "c"])) == 6
+    for c in plan:
+        assert (c["k"] == 0) == bench.METHODS[c["method"]].zero_shot
+    per_pair = 11 + 12 * 2 * 2  # zero-shot once; few-shot at two budgets and two draws
+    assert len(plan) == 6 * per_pair
+
+
+def test_support_draw_is_shared_and_leaves_the_others_for_test(data):
+    t = data["b"]
+    support, test = bench.support_draw(t["y"], t["speaker"], 2, 1, 0, 0, "b")
+    again, _ = bench.support_draw(t["y"], t["speaker"], 2, 1, 0, 0, "b")
+    assert np.array_equal(support, again)
+    assert len(set(t["speaker"][support])) == 1
+    assert pd.Series(t["y"][support]).value_counts().to_dict() == dict.fromkeys(bench.EMOTIONS, 2)
+    assert not set(t["speaker"][support]) & set(t["speaker"][test])
+    assert len(support) + len(test) == len(t["y"]) - (3 * 4 - 2 * 4)  # unused support-speaker rows
+    with pytest.raises(ValueError, match="no test speaker"):
+        bench.support_draw(t["y"], t["speaker"], 1, 4, 0, 0, "b")
+
+
+def test_few_shot_method_needs_support(data):
+    a = data["a"]
+    with pytest.raises(ValueError, match="needs labelled target speech"):
+        bench.predict(
+            "RF scenario 2",
+            a["X"]["is10"],
+            a["y"],
+            a["X"]["is10"][:0],
+            a["y"][:0],
+            a["X"]["is10"],
+            source_speakers=a["speaker"],
+            test_speakers=a["speaker"],
+            settings=TINY,
+            seed=0,
+        )
+
+
+def test_per_speaker_standardisation_removes_a_test_speaker_offset(data):
+    a = b = data["a"]  # the source's own speech as the test set: plain SVM is not saturated
+    x = b["X"]["egemaps"]
+    shifted = 3 * x + np.where(b["speaker"] == "s0", 2.0, 0.0)[:, None]
+
+    def run(method, xt):
+        return bench.predict(
+            method,
+            a["X"]["egemaps"],
+            a["y"],
+            xt[:0],
+            b["y"][:0],
+            xt,
+            source_speakers=a["speaker"],
+            test_speakers=b["speaker"],
+            settings=TINY,
+            seed=0,
+        )
+
+    z = "eGeMAPS + SVM, per-speaker z"
+    assert np.array_equal(run(z, x), run(z, shifted))
+    assert not np.array_equal(run("eGeMAPS + SVM", x), run("eGeMAPS + SVM", shifted))
+
+
+@pytest.mark.parametrize("method", list(bench.METHODS))
+def test_every_method_runs_one_cell(data, method):
+    k = 0 if bench.METHODS[method].zero_shot else 2
+    rows = bench.cell("a", "b", method, k, 0, 0, data=data, settings=TINY.as_dict())
+    if k == 0:
+        assert [r["unit"] for r in rows] == sorted(set(data["b"]["speaker"]))
+        assert {r["unit_kind"] for r in rows} == {bench.ZERO_UNIT}
+    else:
+        assert len(rows) == 1 and rows[0]["unit_kind"] == bench.FEW_UNIT
+    assert all(0 <= r["uar"] <= 100 for r in rows)
+
+
+def test_shared_source_models_give_the_cells_own_numbers(data):
+    methods = ["OODT (Siamese)", "Siamese fine-tuning", "BTL", "FCNN"]
+    models = bench.source_models(
+        data, ["a"], methods, TINY, 0, scheduler="sequential", store=False, progress=False
+    )
+    assert set(models) == {("a", "siamese"), ("a", "head:BTL"), ("a", "fcnn")}
+    plan = bench.cells([("a", "b")], methods, [2], 1, 0)
+    kw = {"scheduler": "sequential", "store": False, "progress": False}
+    with_models = bench.run(data, plan, TINY, models=models, **kw)
+    bench._SOURCE_CACHE.clear()
+    without = bench.run(data, plan, TINY, **kw)
+    pd.testing.assert_series_equal(with_models["uar"], without["uar"])
+
+
+def _summary(scores: dict[str, list[float]], k: int = 0) -> pd.DataFrame:
+    rows = []
+    for method, values in scores.items():
+        for i, v in enumerate(values):
+            rows.append(
+                {
+                    "source": f"s{i}",
+                    "target": "t",
+                    "pair": f"s{i}→t",
+                    "method": method,
+                    "paper": bench.METHODS[method].paper,
+                    "k": k,
+                    "uar": v,
+                    "low": np.nan,
+                    "high": np.nan,
+                    "n_units": 1,
+                    "unit": bench.ZERO_UNIT,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def test_ranking_finds_the_best_and_tests_against_it():
+    rng = np.random.default_rng(1)
+    best = [60 + rng.normal() for _ in range(10)]
+    summ = _summary(
+        {
+            "IS10 + SVM, per-speaker z": [b + 0.1 * (-1) ** i for i, b in enumerate(best)],
+            "IS10 + SVM": [b - 20 for b in best],
+            "eGeMAPS + SVM": [b - 19.5 for b in best],
+            "eGeMAPS + RF": best,
+        }
+    )
+    r = bench.ranking(summ, 0, n_boot=200)
+    assert r.n_pairs == 10
+    assert r.best == "eGeMAPS + RF"  # tied mean rank with per-speaker z: the first in order
+    assert r.friedman_p < 0.01
+    assert r.table.loc["IS10 + SVM", "distinguishable"]
+    assert not r.table.loc["IS10 + SVM, per-speaker z", "distinguishable"]
+    assert list(r.table.index[:2]) == ["eGeMAPS + RF", "IS10 + SVM, per-speaker z"]
+    text = " ".join(r.sentences())
+    assert "Friedman" in text and r.best in text
+    fig = bench.rank_figure([r])
+    assert len(fig.axes) == 1
+
+
+def test_ranking_with_too_few_pairs_says_so():
+    summ = _summary({"IS10 + SVM": [50, 40], "IS10 + RF": [45, 42], "eGeMAPS + RF": [1, 2]})
+    r = bench.ranking(summ, 0, n_boot=100)
+    assert np.isnan(r.friedman_p)
+    assert "too few" in " ".join(r.sentences())
+
+
+def test_matrix_shows_intervals_and_orders_methods():
+    summ = _summary({"eGeMAPS + RF": [50.0, 40.0], "OODT (Siamese)": [30.0, 20.0]})
+    summ.loc[0, ["low", "high"]] = [45.0, 55.0]
+    m = bench.matrix(summ, 0)
+    assert list(m.index) == ["OODT (Siamese)", "eGeMAPS + RF"]  # METHODS order
+    assert m.loc["eGeMAPS + RF", "s0→t"] == "50.0 [45.0, 55.0]"
+    assert m.loc["eGeMAPS + RF", "s1→t"] == "40.0"
+
+
+def test_emobox_cell_scores_the_list_and_the_table_sets_ours_beside_theirs(data):
+    lists = {"b": list(range(0, len(data["b"]["y"]), 2))}
+    rows = []
+    for method in ("eGeMAPS + RF", "eGeMAPS + RF, per-speaker z"):
+        rows += bench.emobox_cell(
+            "a", "b", method, 0, data=data, lists=lists, settings=TINY.as_dict()
+        )
+    ours = pd.DataFrame(rows)
+    whole = ours[ours["scope"] == "list"]
+    assert len(whole) == 2 and (whole["n_test"] == len(lists["b"])).all()
+    published = pd.DataFrame(
+        {"method": ["model x", "model y"], "source": "a", "target": "b", "value": [30.0, 99.0]}
+    )
+    table = bench.emobox_table(ours, published, n_boot=100)
+    assert len(table) == 4
+    assert set(table["by"]) == {"EmoBox (published)", "sertl (this run)"}
+    uses = table.xs("eGeMAPS + RF, per-speaker z", level="model")["uses target speech"]
+    assert uses.iloc[0].startswith("yes")
+    text = " ".join(bench.emobox_sentences(ours, published, "synthetic"))
+    assert "model y" in text and "of its 2 models" in text
+
+
+def test_emobox_published_holds_table_5():
+    pub = bench.emobox_published()
+    assert len(pub) == 20
+    s2r = pub[(pub["source"] == "savee") & (pub["target"] == "ravdess")]
+    assert s2r.set_index("method").loc["Whisper large v3", "value"] == 66.91
+    assert set(pub["metric"]) == {"wa"}
+
+
+def test_earlier_sentences_compare_with_the_issue():
+    ours = pd.DataFrame(
+        [
+            {"source": "ravdess", "target": "savee", "method": "eGeMAPS + RF", "scope": "list"}
+            | {"accuracy": 30.0}
+        ]
+    )
+    text = bench.earlier_sentences(ours)
+    assert text == ["ravdess→savee: eGeMAPS + RF: 30.0 % here, 26.7 % then."]
+
+
+def test_settings_from_takes_the_chapter_parameters():
+    s = bench.settings_from({"n_trees": 7, "conv": [[2, 3, 2]], "other": 1}, device="cpu")
+    assert s.n_trees == 7 and s.conv == ((2, 3, 2),) and s.device == "cpu"
