@@ -237,6 +237,7 @@ def main() -> None:
     if data == "real" and any(config.corpus_root(n) is None for n in PAIR):
         sys.exit(f"the real corpora {PAIR} are not configured: set SERTL_DATA (or use --quick)")
     cores = len(os.sched_getaffinity(0))
+    load_start = os.getloadavg()[0]
     jobs = config.n_jobs()
     builders = {"05": slice_05, "04": slice_04}
     slices = []
@@ -341,7 +342,8 @@ def main() -> None:
         data=data,
         quick=args.quick,
         date=time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
-        load_average_at_start=round(os.getloadavg()[0], 2),
+        load_average_at_start=round(load_start, 2),
+        load_average_at_end=round(os.getloadavg()[0], 2),
         cell_threads=1,
         dask_cluster_start_s=round(cluster_start, 2),
         pool_start_s={k: round(v, 2) for k, v in pool_start.items()},

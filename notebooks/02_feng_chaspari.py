@@ -83,7 +83,6 @@ device = "auto"
 seed = 0
 
 # %% tags=["remove-input"]
-# ruff: noqa: E402 - imports follow the parameters cell and the runner's install cell
 import warnings
 
 import matplotlib.pyplot as plt
@@ -261,7 +260,8 @@ if len(references) > 1:
 # no frozen layer, the first source), without and with the distance loss.
 
 # %% tags=["hide-input"]
-cell = dict(source=run_sources[0], target=target, speakers=max(speaker_counts), repeat=0)
+largest = max(fc.usable_speaker_counts(speaker_counts, tables[target]["speaker"].nunique()))
+cell = dict(source=run_sources[0], target=target, speakers=largest, repeat=0)
 cell.update(frozen_layers=[0], references=references[:1], epochs=source_epochs, lr=lr, seed=seed)
 cell.update(finetune_epochs=finetune_epochs, distance_weight=distance_weight, device=ctx.device)
 shown = {w: fc.embeddings(corpora, with_loss=w, **cell) for w in (False, True)}

@@ -79,7 +79,6 @@ scheduler = None  # grid backend: None reads SERTL_SCHEDULER (see sertl.grid)
 seed = 0
 
 # %% tags=["remove-input"]
-# ruff: noqa: E402 - imports follow the parameters cell and the runner's install cell
 import matplotlib.pyplot as plt
 import numpy as np
 import torch

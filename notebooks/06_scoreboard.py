@@ -42,12 +42,12 @@ paper_runs_root = "paper-runs"  # verdicts of chapters executed under the `paper
 seed = 0
 
 # %% tags=["remove-input"]
-
 import matplotlib.pyplot as plt
 from IPython.display import Markdown, display
 
 import sertl
 from sertl import scoreboard
+from sertl.experiments import yue
 
 ctx = sertl.chapter.setup(globals(), chapter="06_scoreboard")
 board = scoreboard.collect(results_root, run=profile)
@@ -114,6 +114,17 @@ else:
 ctx.save(board, "scoreboard")
 if not paper_board.empty:
     ctx.save(paper_board, "scoreboard_paper")
+
+# %% [markdown]
+# ## Summary
+#
+# Computed from the verdict tables above:
+
+# %% tags=["remove-input"]
+summary = scoreboard.summary(board)
+if not claims.empty:
+    summary.append(f"**Yue et al.** (claims): {yue.tally(claims)}")
+display(Markdown("\n".join(f"- {s}" for s in summary if s)))
 
 # %% [markdown]
 # ## Exercises

@@ -53,7 +53,6 @@ umap_neighbors = 15
 scheduler = None
 
 # %% tags=["remove-input"]
-# ruff: noqa: E402  (the imports follow the parameters cell, which papermill needs first)
 import tempfile
 from pathlib import Path
 

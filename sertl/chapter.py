@@ -63,15 +63,17 @@ def parameters(namespace: dict) -> dict:
 
 
 def profile_values(profile: str, chapter: str) -> dict | None:
-    """The parameters a profile file gives a chapter (``None`` without the file)."""
-    import yaml
+    """The parameters a profile gives a chapter (``None`` without the profile file).
 
-    path = PROFILES / f"{profile}.yaml"
-    if not path.is_file():
+    Read through the runner's :func:`sertl.book.profile_parameters`, so that a profile
+    that inherits another (``_inherit``) is understood the same way.
+    """
+    from . import book
+
+    if not (PROFILES / f"{profile}.yaml").is_file():
         return None
-    spec = yaml.safe_load(path.read_text()) or {}
-    values = dict(spec.get("_all", {}) or {})
-    values.update(spec.get(chapter, {}) or {})
+    values = book.profile_parameters(profile, chapter)
+    values.pop("profile", None)
     return values
 
 
@@ -191,21 +193,12 @@ class Chapter:
 
     def _defaults(self) -> dict:
         # the parameters cell's own values, when the source is beside the package
-        source = PROJECT / "notebooks" / f"{self.chapter}.py"
-        if not source.is_file():
-            return {}
-        try:
-            import jupytext
+        from . import book
 
-            nb = jupytext.read(source)
-        except Exception:  # pragma: no cover - jupytext is a book dependency
+        try:
+            return book.declared_parameters(self.chapter)
+        except (book.UsageError, ValueError, OSError):
             return {}
-        for cell in nb.cells:
-            if "parameters" in cell.metadata.get("tags", []):
-                scope: dict = {}
-                exec(compile(cell.source, str(source), "exec"), {}, scope)  # noqa: S102
-                return parameters(scope)
-        return {}
 
     def scale_differences(self) -> list[tuple[str, object, object]]:
         """Parameters whose value differs from the ``paper`` profile (the papers' scale)."""

@@ -288,28 +288,56 @@ def _canonical(params: Mapping[str, Any]) -> str:
 _CODE_DIGESTS: dict[tuple[str, str], str] = {}
 
 
-def code_version(cell: Callable) -> str:
-    """The sertl version and a digest of the source of the module defining ``cell``.
+def _package_digest() -> str:
+    """Digest of every module of the sertl package and the versions of its numeric libraries.
 
-    Any edit of that module (the cell or the helpers beside it) gives new store keys,
-    so stored rows from older code are not reused. Code in other modules is covered
-    by sertl's version only.
+    Cells call models, losses and transfer methods in other modules, so an edit
+    anywhere in the package, or another numpy/scipy/scikit-learn/torch/openSMILE
+    release, must give new store keys: rows from older code are never reused.
+    """
+    from importlib import metadata
+
+    package = Path(__file__).resolve().parent
+    h = hashlib.sha256()
+    for path in sorted(package.rglob("*.py")):
+        h.update(str(path.relative_to(package)).encode())
+        h.update(path.read_bytes())
+    for dist in ("numpy", "scipy", "scikit-learn", "torch", "opensmile", "pandas"):
+        try:
+            h.update(f"{dist}=={metadata.version(dist)}".encode())
+        except metadata.PackageNotFoundError:
+            h.update(f"{dist} absent".encode())
+    return h.hexdigest()[:16]
+
+
+def code_version(cell: Callable) -> str:
+    """The sertl version, the cell's name and a digest of the whole package's code.
+
+    Any edit of sertl's code (the cell's module or the models, losses and transfer
+    methods it calls) or of the numeric libraries' versions gives new store keys,
+    so stored rows from older code are not reused. A cell defined outside sertl (a
+    notebook, a script) adds the digest of its own source.
     """
     from . import __version__
 
     key = (getattr(cell, "__module__", "") or "", getattr(cell, "__qualname__", repr(cell)))
     digest = _CODE_DIGESTS.get(key)
     if digest is None:
-        module = sys.modules.get(key[0])
-        try:
-            source = inspect.getsource(module) if module is not None else inspect.getsource(cell)
-        except (OSError, TypeError):
-            try:  # a cell defined in a notebook or a REPL: its own source
-                source = inspect.getsource(cell)
+        h = hashlib.sha256(_package_digest().encode())
+        if not key[0].startswith("sertl"):
+            module = sys.modules.get(key[0])
+            try:
+                source = (
+                    inspect.getsource(module) if module is not None else inspect.getsource(cell)
+                )
             except (OSError, TypeError):
-                code = getattr(cell, "__code__", None)
-                source = repr(code.co_code + repr(code.co_consts).encode()) if code else key[1]
-        digest = hashlib.sha256(source.encode()).hexdigest()[:16]
+                try:  # a cell defined in a notebook or a REPL: its own source
+                    source = inspect.getsource(cell)
+                except (OSError, TypeError):
+                    code = getattr(cell, "__code__", None)
+                    source = repr(code.co_code + repr(code.co_consts).encode()) if code else key[1]
+            h.update(source.encode())
+        digest = h.hexdigest()[:16]
         _CODE_DIGESTS[key] = digest
     return f"sertl-{__version__}+{key[0]}.{key[1]}@{digest}"
 

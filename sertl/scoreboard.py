@@ -84,6 +84,14 @@ def collect(results_root: str | Path, run: str = "default") -> pd.DataFrame:
         )
         frames.append(table)
     out = pd.concat(frames, ignore_index=True)
+    for column, empty in (("data", ""), ("stand_in", ""), ("reason", ""), ("unit", "")):
+        if column not in out:
+            out[column] = empty
+    for column in ("reproduced", "low", "high", "difference"):
+        if column not in out:
+            out[column] = np.nan
+    if "n_units" not in out:
+        out["n_units"] = 0
     for column in ("stand_in", "reason", "data", "sentence", "unit"):
         if column in out:
             out[column] = out[column].astype(object).fillna("").astype(str)

@@ -43,5 +43,5 @@ def tone():
     return make
 
 
-def pytest_report_header(config):  # noqa: ANN001, ANN201
+def pytest_report_header(config):
     return f"sertl data: {os.environ.get('SERTL_DATA') or 'none (synthetic corpora)'}"

@@ -35,10 +35,15 @@ def test_a_failed_write_keeps_the_previous_table(tmp_path, monkeypatch):
 
 
 def test_published_values_are_quoted_per_paper():
-    andova = papers.published("andova_lustrek")
-    row = andova[(andova["method"] == "scenario 3") & (andova["source"] == "emodb")]
-    assert row["value"].tolist() == [57.0] and row["metric"].tolist() == ["wa"]
+    andova = papers.published("andova_lustrek", "Table 2")
+    row = andova[
+        (andova["method"] == "scenario 3")
+        & (andova["source"] == "emodb")
+        & (andova["target"] == "savee")
+    ]
+    assert row["value"].tolist() == [57.0] and row["metric"].tolist() == ["accuracy"]
     lian = papers.published("lian")
     assert lian["value"].tolist() == [51.09, 54.71, 53.26, 55.36, 56.33]
-    assert papers.published("nobody").empty
-    assert set(papers.PUBLISHED["metric"]) <= {"wa", "uar"}
+    with pytest.raises(KeyError, match="unknown paper"):
+        papers.published("nobody")
+    assert set(papers.published()["metric"]) <= {"accuracy", "uar"}

@@ -2,7 +2,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-from sertl import papers, scoreboard, verdict  # noqa: E402
+from sertl import papers, scoreboard, verdict
 
 
 def _write_verdicts(root, data="real"):
@@ -66,3 +66,11 @@ def test_compact_is_rounded_and_figure_draws(tmp_path):
     assert ours.count(".") == 3  # one decimal each: mean, low, high
     fig = scoreboard.figure(board)
     assert len(fig.axes) >= 1
+
+
+def test_an_empty_results_folder_lists_every_cell_as_not_run(tmp_path):
+    board = scoreboard.collect(tmp_path)
+    assert (board["status"] == "not run").all()
+    assert len(board) == len(papers.published())
+    assert scoreboard.compact(board, "lian")["verdict"].str.contains("not executed").all()
+    scoreboard.figure(board)

@@ -33,7 +33,7 @@ CLASSES = {
     "savee": {"angry", "disgust", "fear", "happy", "neutral", "sad", "surprise"},
     "crema_d": {"angry", "disgust", "fear", "happy", "neutral", "sad"},
     "enterface05": {"angry", "disgust", "fear", "happy", "sad", "surprise"},
-    "iemocap": {"neutral", "angry", "sad", "happy", "frustration"},
+    "iemocap": {"neutral", "angry", "sad", "happy", "excited", "frustration"},
     "msp_improv": {"angry", "happy", "sad", "neutral"},
 }
 

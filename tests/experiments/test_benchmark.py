@@ -219,23 +219,32 @@ def test_matrix_shows_intervals_and_orders_methods():
 def test_emobox_cell_scores_the_list_and_the_table_sets_ours_beside_theirs(data):
     lists = {"b": list(range(0, len(data["b"]["y"]), 2))}
     rows = []
-    for method in ("eGeMAPS + RF", "eGeMAPS + RF, per-speaker z"):
-        rows += bench.emobox_cell(
-            "a", "b", method, 0, data=data, lists=lists, settings=TINY.as_dict()
-        )
+    plan = bench.emobox_cells([("a", "b")], ["eGeMAPS + RF", "eGeMAPS + RF, per-speaker z"], 0)
+    assert [c["z_from"] for c in plan] == ["list", "list", "speaker"]
+    for c in plan:
+        rows += bench.emobox_cell(**c, data=data, lists=lists, settings=TINY.as_dict())
     ours = pd.DataFrame(rows)
     whole = ours[ours["scope"] == "list"]
-    assert len(whole) == 2 and (whole["n_test"] == len(lists["b"])).all()
+    assert len(whole) == 3 and (whole["n_test"] == len(lists["b"])).all()
+    # statistics from all of a speaker's speech differ from those of the listed half
+    z = whole[whole["method"].str.contains("per-speaker")].set_index("z_from")["accuracy"]
+    assert set(z.index) == {"list", "speaker"}
+    with pytest.raises(ValueError, match="z_from"):
+        bench.emobox_cell(
+            "a", "b", "eGeMAPS + RF", 0, "nope", data=data, lists=lists, settings=TINY.as_dict()
+        )
     published = pd.DataFrame(
         {"method": ["model x", "model y"], "source": "a", "target": "b", "value": [30.0, 99.0]}
     )
     table = bench.emobox_table(ours, published, n_boot=100)
-    assert len(table) == 4
+    assert len(table) == 5
     assert set(table["by"]) == {"EmoBox (published)", "sertl (this run)"}
-    uses = table.xs("eGeMAPS + RF, per-speaker z", level="model")["uses target speech"]
-    assert uses.iloc[0].startswith("yes")
+    uses = table.xs("eGeMAPS + RF, per-speaker z (listed speech)", level="model")
+    assert uses["uses target speech"].iloc[0] == "yes: unlabelled, the listed utterances"
+    assert table.xs("eGeMAPS + RF", level="model")["uses target speech"].iloc[0] == "no"
     text = " ".join(bench.emobox_sentences(ours, published, "synthetic"))
-    assert "model y" in text and "of its 2 models" in text
+    assert "without target speech is eGeMAPS + RF" in text
+    assert "model y, 99.0 %" in text and "of 2 EmoBox models" in text
 
 
 def test_emobox_published_holds_table_5():
@@ -249,14 +258,37 @@ def test_emobox_published_holds_table_5():
 def test_earlier_sentences_compare_with_the_issue():
     ours = pd.DataFrame(
         [
-            {"source": "ravdess", "target": "savee", "method": "eGeMAPS + RF", "scope": "list"}
-            | {"accuracy": 30.0}
+            {"source": "ravdess", "target": "savee", "method": m, "scope": "list"}
+            | {"accuracy": a, "z_from": z}
+            for m, a, z in [
+                ("eGeMAPS + RF", 30.0, "list"),
+                ("eGeMAPS + RF, per-speaker z", 61.0, "speaker"),
+            ]
         ]
     )
     text = bench.earlier_sentences(ours)
-    assert text == ["ravdess→savee: eGeMAPS + RF: 30.0 % here, 26.7 % then."]
+    assert text == [
+        "ravdess→savee: eGeMAPS + RF, per-speaker z: 61.0 % (all their speech) here, 60.0 % "
+        "then; eGeMAPS + RF: 30.0 % here, 26.7 % then."
+    ]
 
 
 def test_settings_from_takes_the_chapter_parameters():
     s = bench.settings_from({"n_trees": 7, "conv": [[2, 3, 2]], "other": 1}, device="cpu")
     assert s.n_trees == 7 and s.conv == ((2, 3, 2),) and s.device == "cpu"
+
+
+def test_emobox_standardisation_sets_both_side_by_side():
+    ours = pd.DataFrame(
+        [
+            {"source": "a", "target": "b", "method": m, "z_from": z, "scope": "list", "accuracy": a}
+            for m, z, a in [
+                ("IS10 + SVM", "list", 25.0),
+                ("IS10 + SVM, per-speaker z", "list", 60.0),
+                ("IS10 + SVM, per-speaker z", "speaker", 55.0),
+            ]
+        ]
+    )
+    assert bench.emobox_standardisation(ours) == [
+        "a→b: IS10 + SVM 25.0 % without, 60.0 % (listed speech), 55.0 % (all their speech) with."
+    ]
