@@ -228,7 +228,7 @@ def summary(board: pd.DataFrame) -> list[str]:
         counts = rows["status"].value_counts()
         parts = ", ".join(f"{n} {s}" for s, n in counts.items())
         sentences.append(f"**{TITLES[paper]}**: {len(rows)} published cells: {parts}.")
-    reach = board[board["status"].isin(REACHABLE)]
+    reach = board[board["status"].isin(REACHABLE) & (board["stand_in"] == "")]
     if len(reach):
         inside = int((reach["status"] == "reproduced").sum())
         sentences.append(

@@ -74,3 +74,14 @@ def test_an_empty_results_folder_lists_every_cell_as_not_run(tmp_path):
     assert len(board) == len(papers.published())
     assert scoreboard.compact(board, "lian")["verdict"].str.contains("not executed").all()
     scoreboard.figure(board)
+
+
+def test_stand_in_rows_are_not_counted_as_reachable(tmp_path):
+    pub = papers.published("lian").iloc[0]
+    rows = [verdict.compare(pub, [20.0], ["kl"], unit="test speaker", stand_in="savee")]
+    assert rows[0].status == "undetermined (n < 3)"
+    folder = tmp_path / "03_lian"
+    folder.mkdir()
+    verdict.table(rows).to_csv(folder / "verdicts.csv", index=False)
+    sentences = " ".join(scoreboard.summary(scoreboard.collect(tmp_path)))
+    assert "computed here on the papers' own corpora" not in sentences
