@@ -20,7 +20,6 @@ within it. :func:`prepare` computes the features, :func:`grid` lists the cells,
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -249,40 +248,62 @@ def grid(
     return cells
 
 
-_PRETRAINED: dict[str, FewShotHead] = {}
+def head_key(source: str, extractor: str, method: str, seed: int) -> str:
+    """The name of one source-pre-trained head in the ``pretrained`` mapping."""
+    return f"{source}|{extractor}|{method}|{seed}"
 
 
-def _digest(x: np.ndarray) -> str:
-    return hashlib.blake2b(np.ascontiguousarray(x).tobytes(), digest_size=8).hexdigest()
+def pretrain_cells(cells: Sequence[Mapping]) -> list[dict]:
+    """One cell per head the grid pre-trains on a labelled source, in grid order."""
+    keys = ("source", "extractor", "method", "seed")
+    wanted = (tuple(c[k] for k in keys) for c in cells if c["source_pretrain"])
+    return [dict(zip(keys, w, strict=True)) for w in dict.fromkeys(wanted)]
 
 
-def _initial_head(source, extractor, method, seed, source_pretrain, x_src, y_src, hp, device):
-    """The head before fine-tuning: fresh, or pre-trained on the labelled source.
-
-    The initial weights are the same for the three methods (a paired design). A
-    pre-trained head is a pure function of its arguments, kept per process so that
-    the folds and shots of one (source, extractor, method, seed) train it once.
-    """
+def _fresh_head(source: str, extractor: str, seed: int, n_features: int) -> FewShotHead:
+    # the same initial weights for the three methods (a paired design)
     torch.manual_seed(stable_seed(seed, "init", source, extractor))
-    head = FewShotHead(x_src.shape[1], len(EMOTIONS))
-    if not source_pretrain:
-        return head
-    key = "|".join(map(str, (source, extractor, method, seed, sorted(hp.items()), _digest(x_src))))
-    if key not in _PRETRAINED:
-        train_head(
-            head,
-            x_src,
-            y_src,
-            hp["pretrain_epochs"],
-            hp["lr"],
-            metric_loss(method, hp),
-            seed=stable_seed(seed, "pre", source, extractor, method),
-            device=device,
-        )
-        if len(_PRETRAINED) > 64:  # bounded: one process runs many sources
-            _PRETRAINED.clear()
-        _PRETRAINED[key] = head
-    return clone(_PRETRAINED[key])
+    return FewShotHead(n_features, len(EMOTIONS))
+
+
+def _pretrain_head(source, extractor, method, seed, X, labels, hp) -> FewShotHead:
+    x_src = X[f"{extractor}|{source}|{source}"]
+    head = _fresh_head(source, extractor, seed, x_src.shape[1])
+    train_head(
+        head,
+        x_src,
+        labels[source],
+        hp["pretrain_epochs"],
+        hp["lr"],
+        metric_loss(method, hp),
+        seed=stable_seed(seed, "pre", source, extractor, method),
+        device=hp.get("device", "cpu"),
+    )
+    return head
+
+
+def pretrain(
+    source: str,
+    extractor: str,
+    method: str,
+    seed: int,
+    *,
+    X: Mapping[str, np.ndarray],
+    labels: Mapping[str, np.ndarray],
+    hp: Mapping,
+    **_: object,
+) -> list[dict]:
+    """One grid cell of the first stage: a head trained on the whole labelled source.
+
+    Every target, fold and number of shots of that (source, extractor, method, seed)
+    starts from this head, so it is trained once, in its own cell.
+
+    Returns:
+        One row: the cell's parameters and ``head``.
+    """
+    with _cell_threads():
+        head = _pretrain_head(source, extractor, method, seed, X, labels, hp)
+    return [{"head": head}]
 
 
 @contextmanager
@@ -312,70 +333,60 @@ def fit_fold(
     speakers: Mapping[str, np.ndarray],
     splits: Mapping[str, list],
     hp: Mapping,
+    pretrained: Mapping[str, FewShotHead] | None = None,
 ) -> dict:
     """Fine-tune one head on one support set and classify one held-out fold.
+
+    Args:
+        source: Source corpus (its features standardise the target's).
+        target: Target corpus.
+        extractor: Feature extractor.
+        method: ``"BTL"``, ``"FSTL"`` or ``"EMOFSL"``.
+        seed: Seed of the initial head, the support draw and the fine-tuning.
+        fold: The target fold classified (the other folds give the support set).
+        k: Shots per emotion.
+        source_pretrain: Start from a head pre-trained on the labelled source.
+        X: Features by ``"extractor|source|corpus"`` (:class:`Prepared`).
+        labels: Emotion index of each utterance, per corpus.
+        speakers: Speaker of each utterance, per corpus.
+        splits: ``(train, test)`` index pairs of each corpus's folds.
+        hp: From :func:`hyperparameters`.
+        pretrained: Source-pre-trained heads by :func:`head_key` (from :func:`pretrain`);
+            one that is missing is trained here.
 
     Returns:
         ``truth`` (test classes), ``prototype`` and ``linear`` (their predictions),
         ``embeddings`` of the test utterances, ``support`` (indices into the target).
     """
-    with _cell_threads():
-        return _fit_fold(
-            source,
-            target,
-            extractor,
-            method,
-            seed,
-            fold,
-            k,
-            source_pretrain,
-            X,
-            labels,
-            speakers,
-            splits,
-            hp,
-        )
-
-
-def _fit_fold(
-    source,
-    target,
-    extractor,
-    method,
-    seed,
-    fold,
-    k,
-    source_pretrain,
-    X,
-    labels,
-    speakers,
-    splits,
-    hp,
-):
-    """:func:`fit_fold` inside the thread limit (positional, for brevity)."""
     device = hp.get("device", "cpu")
-    x_src, x_tgt = X[f"{extractor}|{source}|{source}"], X[f"{extractor}|{source}|{target}"]
-    y_src, y_tgt = labels[source], labels[target]
-    train, test = splits[target][fold]
-    head = _initial_head(source, extractor, method, seed, source_pretrain, x_src, y_src, hp, device)
-    # the same support set for every method, extractor and pre-training choice
-    rng = np.random.default_rng(stable_seed(seed, "support", source, target, fold, k))
-    support = sample_support(
-        y_tgt, speakers[target], k, rng, pool=train, classes=range(len(EMOTIONS))
-    )
-    train_head(
-        head,
-        x_tgt[support],
-        y_tgt[support],
-        hp["finetune_epochs"],
-        hp["finetune_lr"],
-        metric_loss(method, hp),
-        batch_size=64,
-        seed=stable_seed(seed, "ft", source, target, fold, k),
-        device=device,
-    )
-    linear, emb = predict_head(head, x_tgt[test], device)
-    proto, _ = predict_prototype(head, x_tgt[support], y_tgt[support], x_tgt[test], device)
+    with _cell_threads():
+        x_tgt, y_tgt = X[f"{extractor}|{source}|{target}"], labels[target]
+        train, test = splits[target][fold]
+        if not source_pretrain:
+            head = _fresh_head(source, extractor, seed, x_tgt.shape[1])
+        else:
+            head = (pretrained or {}).get(head_key(source, extractor, method, seed))
+            if head is None:
+                head = _pretrain_head(source, extractor, method, seed, X, labels, hp)
+            head = clone(head)
+        # the same support set for every method, extractor and pre-training choice
+        rng = np.random.default_rng(stable_seed(seed, "support", source, target, fold, k))
+        support = sample_support(
+            y_tgt, speakers[target], k, rng, pool=train, classes=range(len(EMOTIONS))
+        )
+        train_head(
+            head,
+            x_tgt[support],
+            y_tgt[support],
+            hp["finetune_epochs"],
+            hp["finetune_lr"],
+            metric_loss(method, hp),
+            batch_size=64,
+            seed=stable_seed(seed, "ft", source, target, fold, k),
+            device=device,
+        )
+        linear, emb = predict_head(head, x_tgt[test], device)
+        proto, _ = predict_prototype(head, x_tgt[support], y_tgt[support], x_tgt[test], device)
     return {
         "truth": y_tgt[test],
         "prototype": proto,
@@ -456,18 +467,35 @@ def run(
     store: bool = True,
     progress: bool = True,
 ) -> pd.DataFrame:
-    """Run the cells through :func:`sertl.grid.run`; ``hp`` is part of the store key."""
+    """Both stages through :func:`sertl.grid.run`: the source heads, then the cells.
+
+    ``hp`` is part of both stages' store keys.
+    """
     shared = {**prepared.shared(), "hp": dict(hp)}
+    common = dict(
+        fingerprint=f"{fingerprint}|{sorted(hp.items())}",
+        scheduler=scheduler,
+        store=store,
+        progress=progress,
+    )
+    heads = gridlib.run(
+        pretrain,
+        pretrain_cells(cells),
+        name="04_yue_source",
+        keys=["source", "extractor", "method", "seed"],
+        shared=shared,
+        **common,
+    )
+    pretrained = {
+        head_key(r.source, r.extractor, r.method, r.seed): r.head for r in heads.itertuples()
+    }
     return gridlib.run(
         cell,
         list(cells),
         name="04_yue",
         keys=[*KEYS, "classifier"],
-        shared=shared,
-        fingerprint=f"{fingerprint}|{sorted(hp.items())}",
-        scheduler=scheduler,
-        store=store,
-        progress=progress,
+        shared={**shared, "pretrained": pretrained},
+        **common,
     )
 
 
@@ -763,6 +791,10 @@ def fold_embeddings(
     """
     shared = {**prepared.shared(), "hp": dict(hp)}
     n_folds = len(shared["splits"][config["target"]])
+    if config["source_pretrain"]:  # one source head for every fold
+        keys = ("source", "extractor", "method", "seed")
+        head = pretrain(**{k: config[k] for k in keys}, **shared)[0]["head"]  # type: ignore[arg-type]
+        shared["pretrained"] = {head_key(*(config[k] for k in keys)): head}  # type: ignore[arg-type]
     fits = [fit_fold(fold=f, **config, **shared) for f in range(n_folds)]  # type: ignore[arg-type]
     return np.vstack([f["embeddings"] for f in fits]), np.concatenate([f["truth"] for f in fits])
 

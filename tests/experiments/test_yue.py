@@ -3,6 +3,7 @@
 import numpy as np
 import pandas as pd
 import pytest
+import torch
 
 from sertl.experiments import yue
 
@@ -111,11 +112,28 @@ def test_support_comes_from_other_folds_and_is_shared_by_the_methods(prepared):
     _, test = shared["splits"]["b"][1]
     np.testing.assert_array_equal(btl["support"], emo["support"])
     assert not set(btl["support"]) & set(test) and len(btl["support"]) == 2 * 4
-    again = yue.fit_fold(method="EMOFSL", source_pretrain=True, **common, **shared)
-    yue._PRETRAINED.clear()  # a fresh process: the pre-trained head is trained again
-    fresh = yue.fit_fold(method="EMOFSL", source_pretrain=True, **common, **shared)
-    np.testing.assert_array_equal(again["embeddings"], emo["embeddings"])
-    np.testing.assert_array_equal(fresh["embeddings"], emo["embeddings"])
+    # the first stage's head gives the numbers of a head trained inside the cell, and
+    # fine-tuning works on a copy, so the stage's head serves every cell unchanged
+    head = yue.pretrain(source="a", extractor="toy", method="EMOFSL", seed=0, **shared)[0]["head"]
+    before = [p.detach().clone() for p in head.parameters()]
+    staged = {yue.head_key("a", "toy", "EMOFSL", 0): head}
+    for _ in range(2):
+        out = yue.fit_fold(
+            method="EMOFSL", source_pretrain=True, pretrained=staged, **common, **shared
+        )
+        np.testing.assert_array_equal(out["embeddings"], emo["embeddings"])
+    for a, b in zip(before, head.parameters(), strict=True):
+        assert torch.equal(a, b)
+
+
+def test_pretrain_cells_lists_each_source_head_once():
+    cells = yue.grid(
+        [("a", "b"), ("a", "c"), ("b", "a")], ["toy"], [0, 1], {"a": 2, "b": 2, "c": 2}, 2
+    )
+    heads = yue.pretrain_cells(cells)
+    assert len(heads) == 2 * len(yue.METHODS) * 2  # sources x methods x seeds
+    assert len({tuple(h.values()) for h in heads}) == len(heads)
+    assert yue.pretrain_cells([c for c in cells if not c["source_pretrain"]]) == []
 
 
 def test_centroid_rho_is_one_when_the_centroids_sit_on_the_prior():
