@@ -232,10 +232,91 @@ def cells(
     ]
 
 
-def _forest(opts: Settings, seed: int) -> RandomForestClassifier:
-    return RandomForestClassifier(
-        n_estimators=opts.n_trees, max_depth=opts.max_depth, random_state=seed, n_jobs=1
-    )
+def fit_predict(
+    method: str,
+    xs: np.ndarray,
+    ys: np.ndarray,
+    xt: np.ndarray,
+    yt: np.ndarray,
+    xe: np.ndarray,
+    *,
+    seed: int,
+    n_trees: int = 1000,
+    max_depth: int | None = 10,
+    n_bins: int = 5,
+    dbn: Mapping | None = None,
+    device: str = "cpu",
+) -> np.ndarray | None:
+    """Train one of the paper's methods and predict the target's test speech.
+
+    Every method but the FCNN (which starts from a source-trained network, see
+    :func:`train_source`): the majority class, the random forest of scenarios 1-3,
+    and under scenario 3 the multi-task forest, the two normalisations (and their
+    variants :data:`PER_EMOTION`, :data:`QUANTILE`) and the DBN. Chapter 08 calls it
+    too, so both chapters run the same methods.
+
+    Args:
+        method: A name of :data:`METHODS` other than ``"FCNN"``.
+        xs: Source features.
+        ys: Source emotions.
+        xt: Features of the labelled target speech.
+        yt: Its emotions.
+        xe: Features of the target's test speech.
+        seed: The model's seed.
+        n_trees: Trees of every forest (the paper: 1000).
+        max_depth: Their maximum depth (the paper: 10).
+        n_bins: Bins of normalisation 2 (the paper: 5).
+        dbn: Keyword arguments of :class:`sertl.models.DBNClassifier` other than
+            ``device`` and ``seed``.
+        device: Torch device of the DBN.
+
+    Returns:
+        The predicted emotions, or None where the method cannot run (normalisation 1
+        without neutral speech in the labelled target speech).
+
+    Raises:
+        ValueError: An unknown method, or ``"FCNN"``.
+    """
+    x3, y3 = np.vstack([xs, xt]), np.concatenate([ys, yt])
+    dom = np.array(["source"] * len(ys) + ["target"] * len(yt))
+    test_dom = np.full(len(xe), "target")
+
+    def forest() -> RandomForestClassifier:
+        return RandomForestClassifier(
+            n_estimators=n_trees, max_depth=max_depth, random_state=seed, n_jobs=1
+        )
+
+    if method == "majority":
+        values, n = np.unique(yt, return_counts=True)
+        return np.full(len(xe), values[n.argmax()])
+    if method == "scenario 1":
+        return forest().fit(xs, ys).predict(xe)
+    if method == "scenario 2":
+        return forest().fit(xt, yt).predict(xe)
+    if method == "scenario 3":
+        return forest().fit(x3, y3).predict(xe)
+    if method == "multi-task":
+        mt = MultiTaskForest(n_estimators=n_trees, max_depth=max_depth, seed=seed, n_jobs=1)
+        return mt.fit(x3, y3, domain=dom).predict(xe)
+    if method == "normalisation 1":
+        if "neutral" not in set(yt):
+            return None  # the method needs the subject's neutral speech
+        norm = NeutralNormalizer().fit(x3, y3, domain=dom)
+        model = forest().fit(norm.transform(x3, domain=dom), y3)
+        return model.predict(norm.transform(xe, domain=test_dom))
+    if method in ("normalisation 2", PER_EMOTION):
+        edges = "emotion" if method == PER_EMOTION else "pooled"
+        binner = DistributionBinner(n_bins=n_bins, edges=edges).fit(x3, y3, domain=dom)
+        model = forest().fit(binner.transform(x3, y3, domain=dom), y3)
+        return model.predict(binner.transform(xe, domain=test_dom))
+    if method == QUANTILE:
+        warped = QuantileWarper(n_bins=n_bins).fit_transform(x3, y3, domain=dom)
+        return forest().fit(warped, y3).predict(xe)
+    if method == "DBN":
+        return DBNClassifier(**dict(dbn or {}), device=device, seed=seed).fit(x3, y3).predict(xe)
+    if method == "FCNN":
+        raise ValueError("the FCNN fine-tunes a source-trained network: see train_source")
+    raise ValueError(f"unknown method {method!r}; known: {list(METHODS)}")
 
 
 def cell(
@@ -267,61 +348,36 @@ def cell(
     train = tgt["speaker"] == subject
     xs, ys = src["X"], src["y"]
     xt, yt, xe, ye = tgt["X"][train], tgt["y"][train], tgt["X"][~train], tgt["y"][~train]
-    x3, y3 = np.vstack([xs, xt]), np.concatenate([ys, yt])
-    dom = np.array(["source"] * len(ys) + ["target"] * len(yt))
-    test_dom = np.full(len(ye), "target")
-
-    def seed_of(method: str, *parts: str) -> int:
-        # scenario 1 and 2 do not depend on the subject or the source: same models everywhere
-        return stable_seed(seed, *parts, method)
+    dbn = {
+        "hidden": opts.dbn_hidden,
+        "rbm_epochs": opts.dbn_rbm_epochs,
+        "epochs": opts.dbn_epochs,
+        "lr": opts.dbn_lr,
+        "batch_size": opts.dbn_batch,
+    }
 
     def predict(method: str) -> np.ndarray | None:
-        if method == "majority":
-            values, n = np.unique(yt, return_counts=True)
-            return np.full(len(ye), values[n.argmax()])
-        if method == "scenario 1":
-            return _forest(opts, seed_of(method, source)).fit(xs, ys).predict(xe)
-        if method == "scenario 2":
-            return _forest(opts, seed_of(method, target, subject)).fit(xt, yt).predict(xe)
-        model_seed = seed_of(method, source, target, subject)
-        if method == "scenario 3":
-            return _forest(opts, model_seed).fit(x3, y3).predict(xe)
-        if method == "multi-task":
-            mt = MultiTaskForest(
-                n_estimators=opts.n_trees, max_depth=opts.max_depth, seed=model_seed, n_jobs=1
-            )
-            return mt.fit(x3, y3, domain=dom).predict(xe)
-        if method == "normalisation 1":
-            if "neutral" not in set(yt):
-                return None  # the method needs the subject's neutral speech
-            norm = NeutralNormalizer().fit(x3, y3, domain=dom)
-            model = _forest(opts, model_seed).fit(norm.transform(x3, domain=dom), y3)
-            return model.predict(norm.transform(xe, domain=test_dom))
-        if method in ("normalisation 2", PER_EMOTION):
-            edges = "emotion" if method == PER_EMOTION else "pooled"
-            binner = DistributionBinner(n_bins=opts.n_bins, edges=edges).fit(x3, y3, domain=dom)
-            model = _forest(opts, model_seed).fit(binner.transform(x3, y3, domain=dom), y3)
-            return model.predict(binner.transform(xe, domain=test_dom))
-        if method == QUANTILE:
-            warped = QuantileWarper(n_bins=opts.n_bins).fit_transform(x3, y3, domain=dom)
-            return _forest(opts, model_seed).fit(warped, y3).predict(xe)
         if method == "FCNN":
             base = (fcnn or {}).get(f"{source}/{seed}")
             if base is None:
                 raise KeyError(f"no source-trained FCNN for {source}/{seed}: run train_source")
             return base.fine_tune(xt, yt).predict(xe)
-        if method == "DBN":
-            dbn = DBNClassifier(
-                hidden=opts.dbn_hidden,
-                rbm_epochs=opts.dbn_rbm_epochs,
-                epochs=opts.dbn_epochs,
-                lr=opts.dbn_lr,
-                batch_size=opts.dbn_batch,
-                device=opts.device,
-                seed=model_seed,
-            )
-            return dbn.fit(x3, y3).predict(xe)
-        raise ValueError(f"unknown method {method!r}")
+        # scenarios 1 and 2 do not depend on the subject or the source: same models everywhere
+        parts = {"scenario 1": (source,), "scenario 2": (target, subject)}
+        return fit_predict(
+            method,
+            xs,
+            ys,
+            xt,
+            yt,
+            xe,
+            seed=stable_seed(seed, *parts.get(method, (source, target, subject)), method),
+            n_trees=opts.n_trees,
+            max_depth=opts.max_depth,
+            n_bins=opts.n_bins,
+            dbn=dbn,
+            device=opts.device,
+        )
 
     n_train = {"majority": len(yt), "scenario 1": len(ys), "scenario 2": len(yt)}
     rows = []

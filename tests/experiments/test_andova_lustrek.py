@@ -215,3 +215,31 @@ def test_the_chapter_grid_runs_on_the_synthetic_corpora():
     )
     assert len(scores) == 2 * 3 and list(scores.columns) == al.COLUMNS
     assert scores["accuracy"].notna().all()
+
+
+def test_fit_predict_runs_each_method_and_says_what_it_cannot(corpora: dict):
+    src, tgt = corpora["emodb"], corpora["savee"]
+    train = tgt["speaker"] == "s0"
+    args = (src["X"], src["y"], tgt["X"][train], tgt["y"][train], tgt["X"][~train])
+    opts = dict(seed=0, n_trees=8, max_depth=4, dbn={"hidden": (8,), "epochs": 1})
+    for method in set(al.METHODS) - {"FCNN"}:
+        pred = al.fit_predict(method, *args, **opts)
+        assert len(pred) == (~train).sum() and set(pred) <= set(al.EMOTIONS), method
+    again = al.fit_predict("multi-task", *args, **opts)
+    np.testing.assert_array_equal(again, al.fit_predict("multi-task", *args, **opts))
+    no_neutral = tgt["y"][train] != "neutral"
+    assert (
+        al.fit_predict(
+            "normalisation 1",
+            *args[:2],
+            tgt["X"][train][no_neutral],
+            tgt["y"][train][no_neutral],
+            args[4],
+            **opts,
+        )
+        is None
+    )
+    with pytest.raises(ValueError, match="train_source"):
+        al.fit_predict("FCNN", *args, **opts)
+    with pytest.raises(ValueError, match="unknown method 'SVM'"):
+        al.fit_predict("SVM", *args, **opts)
