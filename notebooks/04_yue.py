@@ -227,7 +227,10 @@ pd.DataFrame(counts).T.assign(
 # same support set for every method and extractor), and the held-out fold is
 # classified by the nearest `cen` and by the linear layer. The shot curve
 # ($k$ in `k_curve`) runs on one pair. The grid runs through `sertl.grid`
-# (resumable, on all local cores or a Dask cluster).
+# (resumable, on all local cores or a Dask cluster) in two stages: first the
+# heads pre-trained on each labelled source (one cell per source, extractor,
+# method and seed, `sertl.experiments.yue.pretrain`), then the cells, which
+# start from a copy of their head.
 
 # %%
 n_folds = {n: len(s) for n, s in prepared.shared()["splits"].items()}
