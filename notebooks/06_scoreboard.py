@@ -96,19 +96,23 @@ else:
 # `book/paper-runs/<chapter>/` (see its README for device and wall time).
 
 # %% tags=["remove-input"]
-if paper_board.empty:
+paper_claims = scoreboard.claims(paper_runs_root)
+if paper_board.empty and paper_claims.empty:
     display(
         Markdown(
-            "No `paper`-profile run made with the current code has verdicts yet; "
-            "`book/paper-runs/README.md` lists the older runs and what remains."
+            "No chapter has been executed under the `paper` profile yet; "
+            "`book/paper-runs/README.md` says how to make such a run."
         )
     )
-else:
+if not paper_board.empty:
     display(Markdown("\n\n".join(scoreboard.summary(paper_board))))
     for paper, title in scoreboard.TITLES.items():
         if (paper_board["paper"] == paper).any():
             display(Markdown(f"### {title} (`paper` profile)"))
             display(scoreboard.compact(paper_board, paper).style.hide(axis="index"))
+if not paper_claims.empty:
+    display(Markdown(f"### Yue et al. (`paper` profile)\n\n{yue.tally(paper_claims)}"))
+    display(Markdown("\n".join(f"- {s}" for s in paper_claims["sentence"])))
 
 # %% tags=["remove-cell"]
 ctx.save(board, "scoreboard")
