@@ -128,6 +128,11 @@ if not paper_board.empty:
 summary = scoreboard.summary(board)
 if not claims.empty:
     summary.append(f"**Yue et al.** (claims): {yue.tally(claims)}")
+at_scale = scoreboard.summary(paper_board) if not paper_board.empty else []
+if not paper_claims.empty:
+    at_scale.append(f"**Yue et al.** (claims): {yue.tally(paper_claims)}")
+if at_scale:
+    summary.append("At the papers' scale (`paper` profile): " + " ".join(at_scale))
 display(Markdown("\n".join(f"- {s}" for s in summary if s)))
 
 # %% [markdown]
