@@ -85,6 +85,10 @@ if __name__ == "__main__":
     files = [f for n in names for f in corpora.load(n, with_duration=False)["file"]]
     files_list = Path(tempfile.mkstemp(suffix=".txt")[1])
     files_list.write_text("\n".join(files))
+    # every contender reads the audio from the OS page cache: read each file once first
+    # (else the first one timed pays the disk reads for all the others)
+    for f in files:
+        Path(f).read_bytes()
     load_before = os.getloadavg()[0]  # other work on the machine skews every timing
     with tempfile.TemporaryDirectory() as cache:
         cold, n, peak_cold = sertl_run(args.feature_set, cache)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-import tempfile
+import secrets
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,18 +14,23 @@ from pathlib import Path
 STALE_AFTER = 24 * 3600.0
 
 
-def current_umask() -> int:
-    """The process's umask, read without changing it where the OS allows."""
-    try:  # Linux: thread-safe, unlike the os.umask(0) round trip
-        with open("/proc/self/status") as status:
-            for line in status:
-                if line.startswith("Umask:"):
-                    return int(line.split()[1], 8)
-    except (OSError, ValueError):
-        pass
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
+def _create_temporary(path: Path) -> tuple[int, Path]:
+    """Open a new hidden temporary beside ``path``: ``.<name>.<pid>.<random>.tmp``.
+
+    Created with mode ``0o666``, so the kernel applies the umask as to any plainly
+    created file (no chmod afterwards); the folder is created when missing.
+    """
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+    flags |= getattr(os, "O_BINARY", 0)
+    for _ in range(100):
+        tmp = path.parent / f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
+        try:
+            return os.open(tmp, flags, 0o666), tmp
+        except FileNotFoundError:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"no free temporary name beside {path}")
 
 
 @contextmanager
@@ -45,18 +50,30 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
         (the process ID lets :func:`clean_temporaries` tell a dead writer's).
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(
-        dir=path.parent, prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp"
-    )
+    fd, tmp = _create_temporary(path)
     os.close(fd)
     try:
-        yield Path(tmp)
-        # mkstemp creates 0600, and the rename would keep it
-        os.chmod(tmp, 0o666 & ~current_umask())
+        yield tmp
         os.replace(tmp, path)
     finally:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
+
+
+def atomic_write_bytes(path: str | Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` atomically (as :func:`atomic_path`, in one open).
+
+    Args:
+        path: The file to (re)write; its folder is created.
+        data: Its new content.
+    """
+    path = Path(path)
+    fd, tmp = _create_temporary(path)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def _pid_alive(pid: int) -> bool:

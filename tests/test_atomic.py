@@ -65,3 +65,30 @@ def test_temporaries_name_their_writer_and_only_stale_ones_are_cleaned(tmp_path)
     os.utime(tmp_path / "sub" / names["ancient"], (now - 2 * 86400, now - 2 * 86400))
     removed = {p.name for p in clean_temporaries(tmp_path, started=now - 1)}
     assert removed == {names["dead"], names["old"], names["ancient"]}
+
+
+def test_atomic_write_bytes_writes_whole_files_with_the_umask(tmp_path, monkeypatch):
+    import os
+    import stat
+
+    from sertl import atomic
+
+    target = tmp_path / "a" / "b" / "entry.npy"
+    old = os.umask(0o027)
+    try:
+        atomic.atomic_write_bytes(target, b"first")
+    finally:
+        os.umask(old)
+    assert target.read_bytes() == b"first"
+    assert stat.S_IMODE(target.stat().st_mode) == 0o640
+    atomic.atomic_write_bytes(target, b"second")
+    assert target.read_bytes() == b"second"
+
+    def killed(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(atomic.os, "replace", killed)
+    with pytest.raises(OSError, match="disk full"):
+        atomic.atomic_write_bytes(target, b"third")
+    assert target.read_bytes() == b"second"  # the previous content stays
+    assert sorted(p.name for p in target.parent.iterdir()) == ["entry.npy"]  # no temporary

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
-from ..atomic import atomic_path, clean_temporaries
+from ..atomic import atomic_write_bytes, clean_temporaries
 from ..audio import SAMPLE_RATE, AudioError, FailureReport, load_audio
 from ..config import cache_dir, n_jobs
 
@@ -181,8 +181,7 @@ class FeatureCache:
         np.save(buffer, value, allow_pickle=False)
         payload = buffer.getvalue()
         check = hashlib.blake2b(payload, digest_size=_DIGEST_SIZE).digest()
-        with atomic_path(self.path(digest)) as tmp:
-            tmp.write_bytes(_MAGIC + check + payload)
+        atomic_write_bytes(self.path(digest), _MAGIC + check + payload)
 
 
 def _work(

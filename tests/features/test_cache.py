@@ -1,5 +1,3 @@
-from pathlib import Path
-
 import numpy as np
 import pytest
 
@@ -71,12 +69,30 @@ def test_failures_are_reported_and_the_rest_goes_on(files, tmp_path, monkeypatch
 def test_interrupted_write_leaves_no_entry(tmp_path, monkeypatch):
     store = FeatureCache("atomic-test", root=tmp_path)
 
-    def broken_write(self, data):
-        with open(self, "wb") as handle:
-            handle.write(data[:10])
-        raise KeyboardInterrupt
+    import os
 
-    monkeypatch.setattr(Path, "write_bytes", broken_write)
+    from sertl import atomic
+
+    real_fdopen = os.fdopen  # atomic.os is the os module: keep the real one
+
+    class Killed:
+        """A file handle whose process is interrupted after 10 bytes."""
+
+        def __init__(self, fd, mode):
+            self.handle = real_fdopen(fd, mode)
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.handle.close()
+
+        def write(self, data):
+            self.handle.write(data[:10])
+            self.handle.flush()
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(atomic.os, "fdopen", Killed)
     with pytest.raises(KeyboardInterrupt):
         store.put("ab" * 16, np.ones(3))
     monkeypatch.undo()

@@ -29,3 +29,19 @@ def test_is09_subset_is_mean_and_std_of_16_llds_and_deltas(tmp_path, tone):
 def test_unknown_set():
     with pytest.raises(ValueError, match="IS99"):
         OpenSmileExtractor("IS99")
+
+
+@pytest.mark.parametrize("feature_set", sorted(DIMENSIONS))
+def test_values_are_those_of_opensmile_process_signal(feature_set, tmp_path, tone):
+    import opensmile
+
+    x = load_audio(tone(tmp_path / "a.wav", seconds=1.0))
+    extractor = OpenSmileExtractor(feature_set)
+    base = "IS09" if feature_set == "IS09_64" else feature_set
+    smile = opensmile.Smile(
+        feature_set=getattr(opensmile.FeatureSet, base),
+        feature_level=opensmile.FeatureLevel.Functionals,
+    )
+    frame = smile.process_signal(x, 16000)
+    names = extractor.feature_names
+    np.testing.assert_array_equal(extractor(x, 16000), frame[names].to_numpy(np.float32)[0])
