@@ -299,21 +299,6 @@ def is_placeholder(url: str) -> bool:
     return not url.startswith("https://") or any(p in url for p in PLACEHOLDERS)
 
 
-def head_commit() -> str:
-    """The full commit hash of the checkout (``""`` outside a git checkout)."""
-    try:
-        return subprocess.run(
-            ["git", "rev-parse", "HEAD"],
-            cwd=PROJECT,
-            capture_output=True,
-            text=True,
-            timeout=10,
-            check=True,
-        ).stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        return ""
-
-
 def install_cell_source(url: str, commit: str, dirty: bool = False) -> str:
     """The code of the install fallback cell the runner puts in every executed chapter.
 
@@ -353,7 +338,7 @@ def install_cell() -> object:
     """The install fallback cell (hidden input) for a notebook executed now."""
     import nbformat
 
-    from .provenance import git_commit
+    from .provenance import git_commit, head_commit
 
     cell = nbformat.v4.new_code_cell(
         install_cell_source(repository_url(), head_commit(), git_commit().endswith("+dirty"))

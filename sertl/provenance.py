@@ -35,6 +35,26 @@ def manifest_hash(table: pd.DataFrame) -> str:
 CODE_PATHS = ("sertl", "notebooks", "profiles", "pyproject.toml", "environment.yml")
 
 
+def _git(root: Path | None, *args: str) -> str:
+    """The stripped output of ``git <args>`` in the checkout (raises when git fails)."""
+    return subprocess.run(
+        ["git", *args],
+        cwd=root or Path(__file__).resolve().parent.parent,
+        capture_output=True,
+        text=True,
+        timeout=10,
+        check=True,
+    ).stdout.strip()
+
+
+def head_commit(root: Path | None = None) -> str:
+    """The full commit hash of the checkout (``""`` outside a git checkout)."""
+    try:
+        return _git(root, "rev-parse", "HEAD")
+    except (OSError, subprocess.SubprocessError):
+        return ""
+
+
 def git_commit(root: Path | None = None) -> str:
     """The commit of the sertl checkout (``+dirty`` with uncommitted changes), if any.
 
@@ -45,23 +65,9 @@ def git_commit(root: Path | None = None) -> str:
     Args:
         root: The checkout (default: the one this package lives in).
     """
-    root = root or Path(__file__).resolve().parent.parent
     try:
-        commit = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"],
-            cwd=root,
-            capture_output=True,
-            text=True,
-            timeout=10,
-            check=True,
-        ).stdout.strip()
-        dirty = subprocess.run(
-            ["git", "status", "--porcelain", "--untracked-files=no", "--", *CODE_PATHS],
-            cwd=root,
-            capture_output=True,
-            text=True,
-            timeout=10,
-        ).stdout.strip()
+        commit = _git(root, "rev-parse", "--short", "HEAD")
+        dirty = _git(root, "status", "--porcelain", "--untracked-files=no", "--", *CODE_PATHS)
         return commit + ("+dirty" if dirty else "")
     except (OSError, subprocess.SubprocessError):
         return "unknown"
