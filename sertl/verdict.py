@@ -39,6 +39,35 @@ STATUSES = (
 MIN_UNITS = 3
 
 
+#: A model predicting one class for at least this share of its test items is degenerate.
+DEGENERATE_SHARE = 0.9
+
+
+def chance(n_classes: int) -> float:
+    """Chance UAR (and balanced accuracy) of ``n_classes`` classes, in percent."""
+    if n_classes < 1:
+        raise ValueError(f"chance() needs at least one class, got {n_classes}")
+    return 100.0 / n_classes
+
+
+def dominant(pred: Sequence) -> tuple[str, float]:
+    """The most predicted class and its share of the predictions (0 to 1).
+
+    Raises:
+        ValueError: No prediction.
+    """
+    values, counts = np.unique(np.asarray(pred).astype(str), return_counts=True)
+    if not len(values):
+        raise ValueError("dominant() got no prediction")
+    i = int(np.argmax(counts))
+    return str(values[i]), float(counts[i] / counts.sum())
+
+
+def is_degenerate(pred: Sequence, share: float = DEGENERATE_SHARE) -> bool:
+    """Whether one class takes at least ``share`` of the predictions."""
+    return dominant(pred)[1] >= share
+
+
 def _fmt(x: float | None, digits: int = 1) -> str:
     return "–" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.{digits}f}"
 

@@ -132,3 +132,12 @@ def test_claim():
     assert row["sentence"].startswith("EMOFSL > FSTL > BTL: does not hold")
     syn = verdict.claim("yue", "x", True, "e", data="synthetic")
     assert syn["holds"] is None and "not tested on real data" in syn["sentence"]
+
+
+def test_chance_and_degenerate():
+    assert verdict.chance(4) == 25.0
+    with pytest.raises(ValueError):
+        verdict.chance(0)
+    assert verdict.dominant(["a", "b", "a", "a"]) == ("a", 0.75)
+    assert verdict.is_degenerate(["a"] * 9 + ["b"])
+    assert not verdict.is_degenerate(["a"] * 8 + ["b", "c"])
