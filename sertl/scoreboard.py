@@ -1,10 +1,12 @@
-"""Every published cell of every paper, from the chapters' verdict tables.
+"""Every finding, effect and published cell of every paper, from the chapters' tables.
 
-Each paper chapter saves ``results/<chapter>/verdicts.csv`` (one row per
-published cell, see :mod:`sertl.verdict`) and, for claims without a number,
-``claims.csv``. The scoreboard computes nothing new: it reads those tables
-(of the ``default`` run and, when present, of ``paper``-profile runs), and
-shows them at a glance.
+Each paper chapter saves ``results/<chapter>/findings.csv`` (the paper's stated
+conclusions, judged), ``effects.csv`` (the comparisons the paper draws, ours
+beside the paper's) and ``verdicts.csv`` (one row per published cell, see
+:mod:`sertl.verdict`), and, for claims without a number, ``claims.csv``. The
+scoreboard computes no new number: it reads those tables (of the ``default``
+run and, when present, of ``paper``-profile runs), marks published cells that
+repeat another or hold by construction, counts the verdicts and shows them.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from . import papers
+from . import papers, verdict
 
 #: Chapter of each paper.
 CHAPTERS = {
@@ -37,12 +39,13 @@ STATUS_COLOURS = {
     "not reproduced": "#d62728",
     "consistent (stand-in)": "#98df8a",
     "differs (stand-in)": "#ff9896",
+    "inconclusive": "#ffbb78",
     "undetermined (n < 3)": "#ff7f0e",
     "synthetic data": "#7f7f7f",
     "not run": "#c7c7c7",
 }
-#: Statuses of a cell computed on the paper's own corpora (no stand-in).
-REACHABLE = ("reproduced", "not reproduced", "undetermined (n < 3)")
+#: The columns of a findings table.
+FINDING_COLUMNS = ["paper", "finding", "verdict", "evidence"]
 
 
 def _provenance(folder: Path, name: str) -> dict:
@@ -95,18 +98,67 @@ def collect(results_root: str | Path, run: str = "default") -> pd.DataFrame:
     for column in ("stand_in", "reason", "data", "sentence", "unit"):
         if column in out:
             out[column] = out[column].astype(object).fillna("").astype(str)
-    return out
+    return mark(out)
+
+
+def mark(board: pd.DataFrame) -> pd.DataFrame:
+    """Mark published cells that repeat another, or that hold by construction.
+
+    A method that never sees the source (its paper's ``source_free`` list) has
+    one value per target, printed under every source: the first row counts,
+    the others get ``duplicate_of``. A method listed under ``by_construction``
+    gets that reason.
+    """
+    board = board.copy()
+    board["duplicate_of"] = ""
+    board["by_construction"] = ""
+    for paper in board["paper"].unique():
+        spec = papers.spec(paper)
+        free = set(spec.get("source_free", []) or [])
+        built = spec.get("by_construction", {}) or {}
+        rows = board["paper"] == paper
+        first: dict[tuple, str] = {}
+        for i in board.index[rows]:
+            r = board.loc[i]
+            if r["method"] in built:
+                board.loc[i, "by_construction"] = " ".join(str(built[r["method"]]).split())
+            if r["method"] not in free:
+                continue
+            key = (r["table"], r["method"], r["target"], r["run"])
+            if key in first:
+                board.loc[i, "duplicate_of"] = first[key]
+            else:
+                first[key] = f"{r['method']} ({r['source']} → {r['target']})"
+    return board
+
+
+def _read_all(results_root: str | Path, name: str) -> pd.DataFrame:
+    frames = [
+        pd.read_csv(p, keep_default_na=False, na_values=[""])
+        for chapter in CHAPTERS.values()
+        if (p := Path(results_root) / chapter / f"{name}.csv").is_file()
+    ]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def effects(results_root: str | Path) -> pd.DataFrame:
+    """Every chapter's ``effects.csv`` (the papers' comparisons, ours beside theirs)."""
+    out = _read_all(results_root, "effects")
+    columns = list(verdict.Effect.__dataclass_fields__)
+    return out if len(out) else pd.DataFrame(columns=columns)
+
+
+def findings(results_root: str | Path) -> pd.DataFrame:
+    """Every chapter's ``findings.csv`` (the papers' stated conclusions, judged)."""
+    out = _read_all(results_root, "findings")
+    return out if len(out) else pd.DataFrame(columns=FINDING_COLUMNS)
 
 
 def claims(results_root: str | Path) -> pd.DataFrame:
     """The claims tested by chapters without published numbers (``claims.csv``)."""
-    frames = [
-        pd.read_csv(p, keep_default_na=False, na_values=[""])
-        for chapter in CHAPTERS.values()
-        if (p := Path(results_root) / chapter / "claims.csv").is_file()
-    ]
+    out = _read_all(results_root, "claims")
     columns = ["paper", "claim", "holds", "evidence", "data", "sentence"]
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
+    return out if len(out) else pd.DataFrame(columns=columns)
 
 
 def _pair(row: pd.Series) -> str:
@@ -125,6 +177,15 @@ def _ours(row: pd.Series) -> str:
     return f"{row['reproduced']:.1f} (n = {int(row['n_units'])})"
 
 
+def _verdict_text(r: pd.Series) -> str:
+    text = r["status"] + (f": {r['reason']}" if r.get("reason") else "")
+    if r.get("duplicate_of"):
+        text += f" (the same cell as {r['duplicate_of']}; counted once)"
+    if r.get("by_construction"):
+        text += " (holds by construction)"
+    return text
+
+
 def compact(board: pd.DataFrame, paper: str) -> pd.DataFrame:
     """One paper's rows, rounded, for reading: published, ours [interval], data, verdict."""
     rows = board[board["paper"] == paper]
@@ -140,9 +201,7 @@ def compact(board: pd.DataFrame, paper: str) -> pd.DataFrame:
                 axis=1,
             ),
             "data": rows["data"].replace("", "–"),
-            "verdict": rows.apply(
-                lambda r: r["status"] + (f": {r['reason']}" if r.get("reason") else ""), axis=1
-            ),
+            "verdict": rows.apply(_verdict_text, axis=1),
         }
     )
     return out.reset_index(drop=True)
@@ -218,22 +277,47 @@ def figure(board: pd.DataFrame) -> plt.Figure:
     return fig
 
 
-def summary(board: pd.DataFrame) -> list[str]:
-    """Computed sentences: per paper the verdict counts, and the reachable cells."""
+def _counts(values: pd.Series) -> str:
+    counts = values.value_counts()
+    return ", ".join(f"{n} {status}" for status, n in counts.items()) if len(counts) else "none"
+
+
+def summary(
+    board: pd.DataFrame,
+    effect_rows: pd.DataFrame | None = None,
+    finding_rows: pd.DataFrame | None = None,
+) -> list[str]:
+    """Computed sentences: per paper the counts of findings, effects and published cells.
+
+    Published cells that repeat another are counted once; cells that hold by
+    construction are counted apart.
+    """
+    effect_rows = pd.DataFrame(columns=["paper", "verdict"]) if effect_rows is None else effect_rows
+    finding_rows = pd.DataFrame(columns=FINDING_COLUMNS) if finding_rows is None else finding_rows
     sentences = []
     for paper in CHAPTERS:
         rows = board[board["paper"] == paper]
         if rows.empty:
             continue
-        counts = rows["status"].value_counts()
-        parts = ", ".join(f"{n} {s}" for s, n in counts.items())
-        sentences.append(f"**{TITLES[paper]}**: {len(rows)} published cells: {parts}.")
-    reach = board[board["status"].isin(REACHABLE) & (board["stand_in"] == "")]
-    if len(reach):
-        inside = int((reach["status"] == "reproduced").sum())
+        dup = rows["duplicate_of"].astype(bool) if "duplicate_of" in rows else False
+        built = rows["by_construction"].astype(bool) if "by_construction" in rows else False
+        counted = rows[~dup & ~built]
+        parts = [
+            f"**{TITLES[paper]}**: findings: "
+            + _counts(finding_rows.loc[finding_rows["paper"] == paper, "verdict"]),
+            "effects: " + _counts(effect_rows.loc[effect_rows["paper"] == paper, "verdict"]),
+            f"published cells ({len(counted)} distinct"
+            + (f", {int(np.sum(built & ~dup))} more by construction" if np.any(built) else "")
+            + "): "
+            + _counts(counted["status"]),
+        ]
+        sentences.append("; ".join(parts) + ".")
+    margins = sorted(set(board["margin"].dropna())) if "margin" in board else []
+    if margins:
         sentences.append(
-            f"Of the {len(reach)} published cells computed here on the papers' own corpora, "
-            f"{inside} lie within our 95 % interval."
+            "A published value is *reproduced* only when our whole interval lies within "
+            f"± {', '.join(f'{m:g}' for m in margins)} points of it, *not reproduced* when our "
+            "interval excludes it, and *inconclusive* otherwise."
         )
     if (board["data"] == "synthetic").any():
         sentences.append(

@@ -1,4 +1,5 @@
 import matplotlib
+import pandas as pd
 
 matplotlib.use("Agg")
 
@@ -35,10 +36,41 @@ def test_collect_reads_verdicts_and_lists_unexecuted_chapters(tmp_path):
     assert len(feng) == len(papers.published("feng_chaspari"))
     assert set(feng["reason"]) == {"chapter not executed"}
     sentences = " ".join(scoreboard.summary(board))
-    assert (
-        "Of the 4 published cells computed here on the papers' own corpora, 4 lie within"
-        in sentences
+    # the majority cell holds by construction and is counted apart
+    assert "cells (14 distinct, 2 more by construction): 11 not run, 3 reproduced" in sentences
+    assert "within ± 5 points" in sentences
+
+
+def test_repeated_and_constructed_cells_are_marked(tmp_path):
+    board = scoreboard.collect(tmp_path)
+    al = board[(board["paper"] == "andova_lustrek") & (board["method"] == "scenario 2")]
+    # scenario 2 never sees the source: one value per target, printed under three sources
+    assert (al["duplicate_of"] == "").sum() == al["target"].nunique()
+    maj = board[board["method"] == "majority"]
+    assert maj["by_construction"].str.contains("commonest emotion").all()
+    table = scoreboard.compact(board, "andova_lustrek")
+    # majority and scenario 2: 6 rows each, 2 targets each
+    assert table["verdict"].str.contains("counted once").sum() == 2 * (6 - 2)
+
+
+def test_effects_and_findings_are_read_and_counted(tmp_path):
+    import numpy as np
+
+    _write_verdicts(tmp_path)
+    rng = np.random.default_rng(0)
+    b = rng.normal(50, 3, 8)
+    test = verdict.paired(b + 9 + rng.normal(0, 0.5, 8), b, units=range(8), names=("n2", "s2"))
+    row = verdict.effect(
+        test, paper="andova_lustrek", table="Table 3", setting="x", paper_difference=9.0
     )
+    folder = tmp_path / "05_andova_lustrek"
+    verdict.effects_table([row]).to_csv(folder / "effects.csv", index=False)
+    found = verdict.finding("andova_lustrek", "n2 helps", verdict.effects_table([row]))
+    pd.DataFrame([found]).to_csv(folder / "findings.csv", index=False)
+    eff, fin = scoreboard.effects(tmp_path), scoreboard.findings(tmp_path)
+    assert list(eff["verdict"]) == ["reproduced"] and list(fin["verdict"]) == ["replicated"]
+    text = " ".join(scoreboard.summary(scoreboard.collect(tmp_path), eff, fin))
+    assert "findings: 1 replicated; effects: 1 reproduced" in text
 
 
 def test_synthetic_rows_are_never_reproduced(tmp_path):
@@ -76,7 +108,7 @@ def test_an_empty_results_folder_lists_every_cell_as_not_run(tmp_path):
     scoreboard.figure(board)
 
 
-def test_stand_in_rows_are_not_counted_as_reachable(tmp_path):
+def test_stand_in_rows_are_counted_as_stand_in(tmp_path):
     pub = papers.published("lian").iloc[0]
     rows = [verdict.compare(pub, [20.0], ["kl"], unit="test speaker", stand_in="savee")]
     assert rows[0].status == "undetermined (n < 3)"
@@ -84,4 +116,4 @@ def test_stand_in_rows_are_not_counted_as_reachable(tmp_path):
     folder.mkdir()
     verdict.table(rows).to_csv(folder / "verdicts.csv", index=False)
     sentences = " ".join(scoreboard.summary(scoreboard.collect(tmp_path)))
-    assert "computed here on the papers' own corpora" not in sentences
+    assert "reproduced" not in sentences.split("Lian et al.")[1].split(".")[0]
