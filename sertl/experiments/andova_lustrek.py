@@ -35,7 +35,7 @@ import pandas as pd
 from sklearn.ensemble import RandomForestClassifier
 from sklearn.metrics import accuracy_score, balanced_accuracy_score
 
-from .. import features, grid, verdict
+from .. import features, grid, papers, verdict
 from ..device import stable_seed
 from ..emotions import FOUR_CLASS
 from ..models import DBNClassifier, TransferFCNN
@@ -496,12 +496,12 @@ def summary(scores: pd.DataFrame, published: pd.DataFrame, *, n_boot: int = 2000
     """Our accuracy per pair and method beside the paper's, with intervals and tests.
 
     Each Table 3 method (and the variant) is compared with the scenario-2
-    random forest, as in the paper, by a Wilcoxon test over target subjects,
-    Holm-adjusted over the methods of a pair.
+    random forest, as in the paper, by a paired t-test over target subjects,
+    Bonferroni-adjusted over the methods of a pair.
 
     Returns:
         Columns ``source, target, table, method, paper, ours, low, high, n, unit,
-        uar, vs_baseline, p_holm, outcome`` (``ours`` and ``uar`` in %, means over
+        uar, vs_baseline, p_adjusted, outcome`` (``ours`` and ``uar`` in %, means over
         target subjects).
     """
     paper = published.set_index(["source", "target", "method"])["value"]
@@ -534,11 +534,11 @@ def summary(scores: pd.DataFrame, published: pd.DataFrame, *, n_boot: int = 2000
         for i, test in zip(tests, verdict.adjust(list(tests.values())), strict=True):
             rows[i].update(
                 vs_baseline=test.difference,
-                p_holm=test.p_used,
+                p_adjusted=test.p_used,
                 outcome=test.outcome if test.n_units >= verdict.MIN_UNITS else "n < 3",
             )
     columns = ["source", "target", "table", "method", "paper", "ours", "low", "high", "n"]
-    columns += ["unit", "uar", "vs_baseline", "p_holm", "outcome"]
+    columns += ["unit", "uar", "vs_baseline", "p_adjusted", "outcome"]
     return pd.DataFrame(rows).reindex(columns=columns)
 
 
@@ -576,7 +576,9 @@ def table_view(summary: pd.DataFrame, verdicts: pd.DataFrame, table: str) -> pd.
         view["vs scenario 2"] = rows["vs_baseline"].map(
             lambda v: f"{v:+.1f}" if np.isfinite(v) else ""
         )
-        view["p (Holm)"] = rows["p_holm"].map(lambda v: f"{v:.2g}" if np.isfinite(v) else "")
+        view["p (Bonferroni)"] = rows["p_adjusted"].map(
+            lambda v: verdict.p_text(v).removeprefix("p = ") if np.isfinite(v) else ""
+        )
     view["verdict"] = [
         status.get((r.source, r.target, r.method, table), "") for r in rows.itertuples()
     ]
@@ -584,25 +586,20 @@ def table_view(summary: pd.DataFrame, verdicts: pd.DataFrame, table: str) -> pd.
 
 
 def power_note(summary: pd.DataFrame, alpha: float = 0.05) -> str:
-    """What the Wilcoxon tests over target subjects can show, given their number."""
-    sizes = summary.dropna(subset=["p_holm"]).groupby("target")["n"].min()
-    if sizes.empty:
+    """How wide the intervals over target subjects are, given their number."""
+    rows = summary.dropna(subset=["low", "high"])
+    if rows.empty:
         return ""
-    parts, weak = [], []
-    for target, n in sizes.items():
-        smallest = 2 / 2 ** int(n)  # all n signed ranks on one side, two-sided exact test
-        parts.append(f"{target}: {int(n)} subjects, smallest p {smallest:.2g}")
-        if smallest >= alpha:
-            weak.append(target)
-    text = "Smallest p-value a two-sided Wilcoxon test over target subjects can give (" + (
-        "; ".join(parts) + ")."
+    parts = []
+    for target, g in rows.groupby("target", sort=False):
+        n = int(g["n"].min())
+        width = float((g["high"] - g["low"]).median() / 2)
+        parts.append(f"{target}: {n} subjects, median half-width {width:.1f} points")
+    return (
+        f"Intervals are Student-t intervals over target subjects ({'; '.join(parts)}). "
+        "A difference smaller than the half-width cannot be told from 0, and a published value "
+        "is called reproduced only when the whole interval lies within the margin around it."
     )
-    if weak:
-        text += (
-            f" Over {' and '.join(weak)}'s subjects no difference can reach p < {alpha}, "
-            "whatever its size: read the differences and intervals, not the p-values."
-        )
-    return text
 
 
 def verdicts(
@@ -612,6 +609,7 @@ def verdicts(
     data: str,
     available: Sequence[str],
     n_boot: int = 2000,
+    margin: float = verdict.MARGIN,
 ) -> list[verdict.Verdict]:
     """One verdict per published cell: compared where its pair ran, else why not.
 
@@ -620,15 +618,25 @@ def verdicts(
         published: ``sertl.papers.published("andova_lustrek")``.
         data: ``"real"`` or ``"synthetic"``.
         available: The corpora this run could load.
-        n_boot: Bootstrap resamples.
+        n_boot: Unused (intervals are Student-t); kept for callers.
+        margin: Margin of equivalence, in points.
     """
+    built = papers.spec(PAPER).get("by_construction", {}) or {}
     out = []
     for _, row in published.iterrows():
         runs = _runs(scores, row["source"], row["target"], row["method"])
         if not runs.empty:
             out.append(
                 verdict.compare(
-                    row, runs["accuracy"], runs["subject"], unit=UNIT, data=data, n_boot=n_boot
+                    row,
+                    runs["accuracy"],
+                    runs["subject"],
+                    unit=UNIT,
+                    data=data,
+                    n_boot=n_boot,
+                    margin=margin,
+                    seeds=runs["seed"],
+                    by_construction=" ".join(str(built.get(row["method"], "")).split()),
                 )
             )
             continue

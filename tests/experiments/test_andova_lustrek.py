@@ -190,7 +190,7 @@ def test_findings_follow_the_numbers_and_the_paper(scores):
     assert any("the paper's is FCNN and normalisation 2, +9 points" in f for f in found)
     assert "(over the same 2 pairs: 5.0 points above)" in text
     note = al.power_note(al.summary(scores, published, n_boot=200))
-    assert "savee: 4 subjects, smallest p 0.12" in note and "no difference can reach" in note
+    assert "savee: 4 subjects, median half-width" in note and "Student-t" in note
 
 
 def test_the_chapter_grid_runs_on_the_synthetic_corpora():
