@@ -313,10 +313,16 @@ def yue(
     k: int,
     classifier: str = "prototype",
     source_pretrain: bool = False,
+    pretrained: Sequence[str] = ("whisper", "hf"),
+    traditional: str = "egemaps",
     margin: float = verdict.MARGIN,
     n_classes: int = 4,
 ) -> pd.DataFrame:
     """Effects of Yue et al.: EMOFSL minus FSTL, FSTL minus BTL, EMOFSL minus BTL.
+
+    And, for the paper's conclusion that pre-trained features beat traditional
+    ones, each method on a pre-trained extractor's features minus on
+    ``traditional`` features, over the same target folds.
 
     Per feature extractor, over the target folds of every pair (a fold met as
     the target of several sources is one unit, its pairs averaged). The paper's
@@ -329,6 +335,8 @@ def yue(
         k: Shots per emotion.
         classifier: ``"prototype"`` or ``"linear"``.
         source_pretrain: Whether the head is trained on the labelled source first.
+        pretrained: Extractor keys of pre-trained encoders.
+        traditional: Extractor key of the traditional (openSMILE) features.
         margin: Margin of equivalence, in points.
         n_classes: Number of emotions.
 
@@ -366,7 +374,52 @@ def yue(
                     degenerate=flat,
                 )
             )
+    rows += _feature_effects(
+        scores[keep], pretrained, traditional, data=data, k=k, margin=margin, chance=chance
+    )
     return verdict.effects_table(rows)
+
+
+def _feature_effects(
+    scores: pd.DataFrame,
+    pretrained: Sequence[str],
+    traditional: str,
+    *,
+    data: str,
+    k: int,
+    margin: float,
+    chance: float,
+) -> list[verdict.Effect]:
+    """Each method on a pre-trained extractor's features minus on traditional ones."""
+    rows = []
+    for extractor in [e for e in pretrained if e in set(scores["extractor"])]:
+        for method in ("BTL", "FSTL", "EMOFSL"):
+            part = scores[scores["method"] == method]
+            wide = part.pivot_table(
+                index=["unit", "pair", "seed"], columns="extractor", values="uar", aggfunc="mean"
+            )
+            if not {extractor, traditional} <= set(wide.columns):
+                continue
+            wide = wide.rename(columns={e: f"{method} on {e}" for e in (extractor, traditional)})
+            a, b = f"{method} on {extractor}", f"{method} on {traditional}"
+            test = _pair_test(wide, a, b, "unit", "target fold")
+            flat = [
+                m
+                for m in (a, b)
+                if at_chance(wide[m].dropna(), wide[m].dropna().index.get_level_values(0), chance)
+            ]
+            rows.append(
+                verdict.effect(
+                    test,
+                    paper="yue",
+                    table="Conclusion",
+                    setting=f"k = {k}, {part['pair'].nunique()} pairs",
+                    margin=margin,
+                    data=data,
+                    degenerate=flat,
+                )
+            )
+    return rows
 
 
 # ---------------------------------------------------------------------------------------

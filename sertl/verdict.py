@@ -185,7 +185,7 @@ def t_interval(x: Sequence[float], level: float = 0.95) -> tuple[float, float]:
     """
     x = np.asarray(x, dtype=float)
     mean = float(x.mean())
-    se = float(sps.sem(x)) if len(x) > 1 else math.nan
+    se = float(sps.sem(x)) if len(x) > 1 and np.ptp(x) > 1e-9 * max(1.0, abs(mean)) else 0.0
     if not np.isfinite(se) or se == 0:
         return mean, mean
     low, high = sps.t.interval(level, len(x) - 1, loc=mean, scale=se)
@@ -545,8 +545,8 @@ def p_text(p: float) -> str:
 def _t_test(x: np.ndarray, level: float) -> tuple[float, float, float]:
     """(low, high, p) of a one-sample t-test of mean 0, from one procedure."""
     low, high = t_interval(x, level)
-    if np.ptp(x) == 0:  # no variation: the t statistic is undefined
-        return low, high, 1.0 if x[0] == 0 else 0.0
+    if low == high:  # no variation: the t statistic is undefined
+        return low, high, 1.0 if abs(x[0]) <= 1e-12 else 0.0
     return low, high, float(sps.ttest_1samp(x, 0.0).pvalue)
 
 
@@ -831,7 +831,14 @@ def finding(
 
 
 def claim(
-    paper: str, claim_text: str, holds: bool | None, evidence: str, data: str = "real"
+    paper: str,
+    claim_text: str,
+    holds: bool | None,
+    evidence: str,
+    data: str = "real",
+    *,
+    basis: str = "test",
+    origin: str = "paper",
 ) -> dict:
     """One claim of a paper without a published number, tested here.
 
@@ -841,23 +848,37 @@ def claim(
         holds: Whether it holds on our numbers (``None``: cannot be decided).
         evidence: The computed evidence (a test's sentence).
         data: ``"real"`` or ``"synthetic"``.
+        basis: ``"test"`` (decided by a test over independent units) or ``"point
+            estimates"`` (means compared without a test): such a claim is never
+            decided, only said to point one way or the other (inconclusive).
+        origin: ``"paper"`` (the paper's claim) or ``"ours"`` (a claim this book
+            adds; counted apart).
 
     Returns:
         A row of ``claims.csv``.
     """
     if data != "real":
         word = "not tested on real data (synthetic stand-ins)"
+        decided = None
+    elif basis != "test":
+        lean = "" if holds is None else "points that way" if holds else "points the other way"
+        word = f"inconclusive ({lean + ', ' if lean else ''}from point estimates without a test)"
+        decided = None
     elif holds is None:
         word = "undetermined"
+        decided = None
     else:
         word = "holds" if holds else "does not hold"
+        decided = holds
     return {
         "paper": paper,
         "claim": claim_text,
-        "holds": holds if data == "real" else None,
+        "holds": decided,
         "evidence": evidence,
         "data": data,
         "sentence": f"{claim_text}: {word} ({evidence}).",
+        "basis": basis,
+        "origin": origin,
     }
 
 

@@ -640,8 +640,10 @@ def claims(
     )
     out = []
 
-    def add(text: str, holds: bool | None, evidence: str) -> None:
-        out.append(verdict.claim(PAPER, text, holds, f"{evidence.rstrip('.')}; {config}", data))
+    def add(text: str, holds: bool | None, evidence: str, **kind: str) -> None:
+        out.append(
+            verdict.claim(PAPER, text, holds, f"{evidence.rstrip('.')}; {config}", data, **kind)
+        )
 
     for test, text in zip(
         tests[:2],
@@ -656,6 +658,7 @@ def claims(
         share > 0.5,
         f"FSTL above BTL in {(pair_means['FSTL'] > pair_means['BTL']).sum()} of "
         f"{len(pair_means)} pairs; {tests[2].sentence}",
+        basis="point estimates",
     )
 
     keep = configuration(rows, classifier, source_pretrain, extractor, shots)
@@ -667,6 +670,7 @@ def claims(
         "EMOFSL recall "
         + ", ".join(f"{e} {v:.1f} %" for e, v in order.items())
         + " (each pair pooled, mean over pairs)",
+        basis="point estimates",
     )
     main = main.assign(angry_sad=main[["recall_angry", "recall_sad"]].mean(axis=1))
     both = [_paired(main, m, "BTL", "angry_sad") for m in ("FSTL", "EMOFSL")]
@@ -685,6 +689,7 @@ def claims(
             text,
             others.index[0] == wrong,
             f"{true} predicted as " + ", ".join(f"{e} {100 * v:.1f} %" for e, v in others.items()),
+            basis="point estimates",
         )
     out += _curve_claims(rows, extractor, curve_pair, k_curve, classifier, source_pretrain, data)
     rho = _paired(main, "EMOFSL", "BTL", "rho")
@@ -693,6 +698,7 @@ def claims(
         "follow the valence-arousal distances more closely than BTL's (Spearman rho)",
         _decided(rho, rho.outcome == "better"),
         rho_sentence(rho),
+        origin="ours",
     )
     return pd.DataFrame(out), [*tests, *both, rho]
 
@@ -753,9 +759,8 @@ def _curve_claims(
     share = float((means["FSTL"] > means["BTL"]).mean())
     evidence = f"mean UAR % over target folds ({where}): {shown}"
     return [
-        verdict.claim(PAPER, texts[0], rising, evidence, data),
-        verdict.claim(PAPER, texts[1], best, evidence, data),
-        verdict.claim(PAPER, texts[2], share > 0.5, evidence, data),
+        verdict.claim(PAPER, t, holds, evidence, data, basis="point estimates")
+        for t, holds in zip(texts, (rising, best, share > 0.5), strict=True)
     ]
 
 
@@ -770,9 +775,13 @@ def rho_sentence(test: verdict.PairedTest) -> str:
     """The sentence of a paired test of Spearman's rho (two decimals, no "points")."""
     if test.n_units < verdict.MIN_UNITS:
         return f"{test.a} against {test.b}: rho {test.difference:+.2f} over {test.n_units} units"
-    ci = f", 95 % CI {test.low:+.2f} to {test.high:+.2f}" if test.low is not None else ""
-    stat = f"rho {test.difference:+.2f}{ci}; Wilcoxon over {test.n_units} {test.unit}s"
-    stat += f", p = {test.p_used:.2g}"
+    ci = (
+        f", {test.level * 100:.3g} % CI {test.low:+.2f} to {test.high:+.2f}"
+        if test.low is not None
+        else ""
+    )
+    stat = f"rho {test.difference:+.2f}{ci}; paired t over {test.n_units} {test.unit}s"
+    stat += f", {verdict.p_text(test.p_used)}"
     if test.outcome == "no difference":
         return f"{test.a}'s rho is not significantly different from {test.b}'s ({stat})."
     word = "higher" if test.outcome == "better" else "lower"
@@ -800,22 +809,29 @@ def fold_embeddings(
 
 
 def tally(claims_table: pd.DataFrame) -> str:
-    """One sentence counting the claims that hold, do not hold, or are undetermined."""
+    """One sentence counting the paper's claims by outcome, and ours apart."""
     n = len(claims_table)
     if (claims_table["data"] != "real").any():
         return f"Of the {n} claims tested here, none is decided: the data are synthetic stand-ins."
-    holds = claims_table["holds"]
+    origin = claims_table.get("origin", pd.Series("paper", index=claims_table.index))
+    basis = claims_table.get("basis", pd.Series("test", index=claims_table.index))
+    paper = claims_table[origin.fillna("paper") == "paper"]
+    holds = paper["holds"]
     yes, no = int((holds == True).sum()), int((holds == False).sum())  # noqa: E712
-    return (
-        f"Of the {n} claims tested here, {yes} hold, {no} do not and "
-        f"{n - yes - no} are undetermined."
+    untested = int((basis.loc[paper.index].fillna("test") != "test").sum())
+    text = (
+        f"Of the paper's {len(paper)} claims tested here, {yes} hold, {no} do not, "
+        f"{untested} rest on point estimates without a test (inconclusive) and "
+        f"{len(paper) - yes - no - untested} are undetermined."
     )
+    ours = n - len(paper)
+    return text + (f" {ours} further claim(s) are this book's own, counted apart." if ours else "")
 
 
 def variant_tests(sc: pd.DataFrame, *, extractor: str, k: int) -> list[verdict.PairedTest]:
     """Each method's UAR with a source-trained head against without, and cen against linear.
 
-    Paired over target folds (sources and seeds averaged within a fold), Holm-adjusted
+    Paired over target folds (sources and seeds averaged within a fold), Bonferroni-adjusted
     over the family; the first comparison uses the ``cen`` classifier, the second no
     source labels.
     """
