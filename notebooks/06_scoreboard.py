@@ -13,26 +13,47 @@
 # %% [markdown]
 # # Reproduction scoreboard
 #
-# Every number in the results tables of the four papers, beside the value this
-# book computes for it: the reproduced value with its 95 % interval over the
-# protocol's independent units (target subjects, folds or support draws, as
-# each row says), the data it was computed on, and the verdict. The verdicts
-# and their sentences are computed by `sertl.verdict` in each chapter; this
-# page reads the chapters' `verdicts.csv` and `claims.csv` and computes
-# nothing new.
+# What this book finds of the four papers, in three layers, each computed by
+# `sertl.verdict` and `sertl.effects` in the paper's own chapter; this page
+# reads the chapters' `findings.csv`, `effects.csv`, `verdicts.csv` and
+# `claims.csv` and computes no new number.
 #
-# How to read a verdict:
+# 1. **Findings**: each conclusion a paper states, judged from the comparisons
+#    it rests on: *replicated* (every comparison supports it), *partly
+#    replicated*, *inconclusive* (no comparison can tell), *not replicated*
+#    (none supports it and some contradict it), or *cannot be tested here*
+#    (and why).
+# 2. **Effects**: each comparison a paper draws (one method minus another),
+#    our difference paired over the protocol's independent units beside the
+#    paper's difference.
+# 3. **Published cells**: every number of the papers' results tables, beside
+#    ours with its 95 % Student-t interval over the independent units (target
+#    subjects, folds, support draws or speakers, as each row says).
 #
-# - **reproduced**: computed on the paper's own corpora, and the paper's value
-#   lies inside our interval; **not reproduced**: it lies outside.
+# How to read a verdict on a number (a cell or an effect), with a declared
+# margin of equivalence $\delta$ (`margin`, 5 points unless a row says
+# otherwise):
+#
+# - **reproduced**: on the paper's own corpora, and our whole interval lies
+#   within the paper's value $\pm\,\delta$;
+# - **not reproduced**: our interval excludes the paper's value;
+# - **inconclusive**: neither; the interval is too wide to tell;
+# - **same / opposite direction**: the paper states a direction without a
+#   number, and our interval lies above / below 0;
 # - **consistent / differs (stand-in)**: computed with another corpus in
 #   place of one the paper used (the row names it), so it is a comparison,
-#   not a reproduction.
-# - **undetermined (n < 3)**: fewer than three independent units, no interval.
+#   not a reproduction;
+# - **degenerate (at chance)**: a model that is not above chance, or predicts
+#   one class for 90 % of its test items; it is never compared;
+# - **undetermined (n < 3)**: fewer than three independent units, no interval;
 # - **synthetic data**: the run had no real corpus; the number shows that the
-#   pipeline runs, never a reproduction.
+#   pipeline runs, never a reproduction;
 # - **not run**: the cell needs a corpus that is not configured (the reason
 #   says which).
+#
+# A published value that repeats another (a method that never sees the source,
+# printed under every source) is counted once, and a cell that holds by
+# construction (the majority classifier) is counted apart.
 
 # %% tags=["parameters"]
 profile = "default"
@@ -43,6 +64,7 @@ seed = 0
 
 # %% tags=["remove-input"]
 import matplotlib.pyplot as plt
+import pandas as pd
 from IPython.display import Markdown, display
 
 import sertl
@@ -53,10 +75,42 @@ ctx = sertl.chapter.setup(globals(), chapter="06_scoreboard")
 board = scoreboard.collect(results_root, run=profile)
 paper_board = scoreboard.collect(paper_runs_root, run="paper")
 paper_board = paper_board[paper_board["status"] != "not run"]
+effect_rows = scoreboard.effects(results_root)
+finding_rows = scoreboard.findings(results_root)
 kinds = sorted(set(board["data"]) - {""})
 
 # %% [markdown]
-# ## At a glance
+# ## The papers' findings
+#
+# Each row is a conclusion the paper states, paraphrased; the evidence names
+# the comparisons (below) it rests on, with our difference and interval.
+
+# %% tags=["remove-input"]
+if finding_rows.empty:
+    display(Markdown("No findings table was found (the paper chapters were not executed)."))
+for paper, title in scoreboard.TITLES.items():
+    rows = finding_rows[finding_rows["paper"] == paper]
+    if len(rows):
+        display(Markdown(f"### {title}"))
+        with pd.option_context("display.max_colwidth", None):
+            display(rows[["finding", "verdict", "evidence"]].style.hide(axis="index"))
+
+# %% [markdown]
+# ## The papers' comparisons
+#
+# Our difference (paired over the units named, 95 % Student-t interval)
+# beside the paper's difference; a blank paper difference means the paper
+# states only a direction.
+
+# %% tags=["remove-input"]
+for paper, title in scoreboard.TITLES.items():
+    rows = effect_rows[effect_rows["paper"] == paper]
+    if len(rows):
+        display(Markdown(f"### {title}"))
+        display(scoreboard.compact_effects(rows).style.hide(axis="index"))
+
+# %% [markdown]
+# ## The published numbers at a glance
 #
 # Each dot is one published cell: the paper's value across, ours up, with our
 # interval as a bar. On the dashed diagonal the two agree.
@@ -64,7 +118,7 @@ kinds = sorted(set(board["data"]) - {""})
 # %% tags=["remove-input"]
 scoreboard.figure(board)
 plt.show()
-display(Markdown("\n\n".join(scoreboard.summary(board))))
+display(Markdown("\n\n".join(scoreboard.summary(board, effect_rows, finding_rows))))
 display(Markdown(f"Data of this run: **{', '.join(kinds) or 'none'}** (profile `{profile}`)."))
 
 # %% [markdown]
@@ -97,6 +151,8 @@ else:
 
 # %% tags=["remove-input"]
 paper_claims = scoreboard.claims(paper_runs_root)
+paper_effects = scoreboard.effects(paper_runs_root)
+paper_findings = scoreboard.findings(paper_runs_root)
 if paper_board.empty and paper_claims.empty:
     display(
         Markdown(
@@ -105,7 +161,13 @@ if paper_board.empty and paper_claims.empty:
         )
     )
 if not paper_board.empty:
-    display(Markdown("\n\n".join(scoreboard.summary(paper_board))))
+    display(Markdown("\n\n".join(scoreboard.summary(paper_board, paper_effects, paper_findings))))
+    with pd.option_context("display.max_colwidth", None):
+        for paper, title in scoreboard.TITLES.items():
+            rows = paper_findings[paper_findings["paper"] == paper]
+            if len(rows):
+                display(Markdown(f"### {title}: findings (`paper` profile)"))
+                display(rows[["finding", "verdict", "evidence"]].style.hide(axis="index"))
     for paper, title in scoreboard.TITLES.items():
         if (paper_board["paper"] == paper).any():
             display(Markdown(f"### {title} (`paper` profile)"))
@@ -116,6 +178,8 @@ if not paper_claims.empty:
 
 # %% tags=["remove-cell"]
 ctx.save(board, "scoreboard")
+ctx.save(effect_rows, "effects")
+ctx.save(finding_rows, "findings")
 if not paper_board.empty:
     ctx.save(paper_board, "scoreboard_paper")
 
@@ -125,10 +189,12 @@ if not paper_board.empty:
 # Computed from the verdict tables above:
 
 # %% tags=["remove-input"]
-summary = scoreboard.summary(board)
+summary = scoreboard.summary(board, effect_rows, finding_rows)
 if not claims.empty:
     summary.append(f"**Yue et al.** (claims): {yue.tally(claims)}")
-at_scale = scoreboard.summary(paper_board) if not paper_board.empty else []
+at_scale = (
+    scoreboard.summary(paper_board, paper_effects, paper_findings) if not paper_board.empty else []
+)
 if not paper_claims.empty:
     at_scale.append(f"**Yue et al.** (claims): {yue.tally(paper_claims)}")
 if at_scale:
@@ -145,6 +211,10 @@ display(Markdown("\n".join(f"- {s}" for s in summary if s)))
 #    this page: which rows change from *not run* to a verdict?
 # 3. Why does a stand-in row never count as a reproduction, even when the
 #    paper's value lies inside our interval?
+# 4. A cell over four target subjects has the interval [33.5, 59.4] around a
+#    published 49. Why is it *inconclusive* and not *reproduced*? How many
+#    subjects would a Student-t interval need to fit within ± 5 points if the
+#    subjects' standard deviation stayed at 8 points?
 #
 # ```{admonition} Solutions
 # :class: dropdown
@@ -156,6 +226,11 @@ display(Markdown("\n".join(f"- {s}" for s in summary if s)))
 #    runs on the paper's own corpus.
 # 3. It measures another transfer (another source corpus, another language),
 #    so agreement can be a coincidence of two different quantities.
+# 4. The interval contains 49 but reaches 15 points below and 10 above it:
+#    values far from the paper's are as compatible with our data as the
+#    paper's, so the data cannot tell. The half-width is
+#    $t_{0.975,\,n-1} \cdot 8 / \sqrt{n}$; it drops below 5 at $n = 13$
+#    ($2.18 \cdot 8 / 3.61 = 4.8$).
 # ```
 
 # %% tags=["remove-input"]

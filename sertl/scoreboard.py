@@ -93,8 +93,7 @@ def collect(results_root: str | Path, run: str = "default") -> pd.DataFrame:
     for column in ("reproduced", "low", "high", "difference"):
         if column not in out:
             out[column] = np.nan
-    if "n_units" not in out:
-        out["n_units"] = 0
+    out["n_units"] = out["n_units"].fillna(0).astype(int) if "n_units" in out else 0
     for column in ("stand_in", "reason", "data", "sentence", "unit"):
         if column in out:
             out[column] = out[column].astype(object).fillna("").astype(str)
@@ -189,6 +188,9 @@ def _verdict_text(r: pd.Series) -> str:
 def compact(board: pd.DataFrame, paper: str) -> pd.DataFrame:
     """One paper's rows, rounded, for reading: published, ours [interval], data, verdict."""
     rows = board[board["paper"] == paper]
+    columns = ["table", "method", "pair", "paper", "ours [95 % CI]", "unit", "data", "verdict"]
+    if rows.empty:
+        return pd.DataFrame(columns=columns)
     out = pd.DataFrame(
         {
             "table": rows["table"],
@@ -205,6 +207,35 @@ def compact(board: pd.DataFrame, paper: str) -> pd.DataFrame:
         }
     )
     return out.reset_index(drop=True)
+
+
+def compact_effects(rows: pd.DataFrame) -> pd.DataFrame:
+    """Effect rows, rounded, for reading: comparison, setting, paper, ours [CI], units, verdict."""
+
+    def ours(r: pd.Series) -> str:
+        if pd.isna(r["difference"]):
+            return "–"
+        if pd.notna(r["low"]) and pd.notna(r["high"]):
+            return f"{r['difference']:+.1f} [{r['low']:+.1f}, {r['high']:+.1f}]"
+        return f"{r['difference']:+.1f}"
+
+    def verdict_text(r: pd.Series) -> str:
+        text = str(r["verdict"])
+        stand_in = r.get("stand_in")
+        if isinstance(stand_in, str) and stand_in:
+            text += f" ({stand_in} standing in)"
+        return text
+
+    return pd.DataFrame(
+        {
+            "comparison": rows["comparison"],
+            "setting": rows["setting"],
+            "paper": rows["paper_difference"].map(lambda v: f"{v:+g}" if pd.notna(v) else ""),
+            "ours [95 % CI]": rows.apply(ours, axis=1),
+            "units": rows.apply(lambda r: f"{int(r['n_units'])} {r['unit']}s", axis=1),
+            "verdict": rows.apply(verdict_text, axis=1),
+        }
+    ).reset_index(drop=True)
 
 
 def figure(board: pd.DataFrame) -> plt.Figure:

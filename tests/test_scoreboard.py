@@ -117,3 +117,9 @@ def test_stand_in_rows_are_counted_as_stand_in(tmp_path):
     verdict.table(rows).to_csv(folder / "verdicts.csv", index=False)
     sentences = " ".join(scoreboard.summary(scoreboard.collect(tmp_path)))
     assert "reproduced" not in sentences.split("Lian et al.")[1].split(".")[0]
+
+
+def test_compact_views_of_empty_selections():
+    empty = scoreboard.collect("/nonexistent").iloc[0:0]
+    assert scoreboard.compact(empty, "lian").empty
+    assert scoreboard.compact_effects(scoreboard.effects("/nonexistent")).empty
