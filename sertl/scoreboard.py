@@ -226,6 +226,9 @@ def compact_effects(rows: pd.DataFrame) -> pd.DataFrame:
             text += f" ({stand_in} standing in)"
         return text
 
+    if rows.empty:
+        columns = ["comparison", "setting", "paper", "ours [95 % CI]", "units", "verdict"]
+        return pd.DataFrame(columns=columns)
     return pd.DataFrame(
         {
             "comparison": rows["comparison"],
