@@ -212,7 +212,7 @@ class Chapter:
         ]
 
     def this_run_markdown(self) -> str:
-        """The "This run" box: profile, data, parameters off the papers' scale, command."""
+        """The "This run" box: profile, data, parameters that differ from the `paper` profile."""
         configured = [n for n in corpora.names() if config.corpus_root(n) is not None]
         if self.data == "synthetic" or not configured:
             data = "synthetic stand-ins (no corpus configured in `SERTL_DATA`)"
@@ -228,10 +228,13 @@ class Chapter:
         ]
         diffs = self.scale_differences()
         if self.profile == "paper":
-            lines.append("- **Scale**: the papers' (profile `paper`)")
+            lines.append(
+                "- **Scale**: profile `paper` (the papers' values where they give them; "
+                "the chapter's Differences box names the ones chosen here)"
+            )
         elif diffs:
-            shown = ", ".join(f"`{k}={v!r}` (paper scale `{p!r}`)" for k, v, p in diffs)
-            lines.append(f"- **Differs from the papers' scale**: {shown}")
+            shown = ", ".join(f"`{k}={v!r}` (`paper` profile: `{p!r}`)" for k, v, p in diffs)
+            lines.append(f"- **Differs from the `paper` profile**: {shown}")
         lines += [f"- **Re-run**: `{self.command()}`", ":::"]
         return "\n".join(lines)
 

@@ -55,6 +55,7 @@ def test_this_run_box_names_profile_data_scale_and_command():
     box = ctx.this_run_markdown()
     assert "Profile** `smoke`" in box and "synthetic" in box
     assert "mmd_samples=40" in box  # smaller than the paper profile's value
+    assert "Differs from the `paper` profile" in box and "paper scale" not in box
     assert "--profile smoke --chapter 01_data_overview" in box
 
 
