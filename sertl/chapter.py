@@ -65,14 +65,15 @@ def parameters(namespace: dict) -> dict:
 def profile_values(profile: str, chapter: str) -> dict | None:
     """The parameters a profile gives a chapter (``None`` without the profile file).
 
-    Read through the runner's :func:`sertl.book.profile_parameters`, so that a profile
-    that inherits another (``_inherit``) is understood the same way.
+    Read through the runner's :func:`sertl.book.profiles.profile_parameters`, so that a
+    profile that inherits another (``_inherit``) is understood the same way; the kernel
+    imports that module of the runner only.
     """
-    from . import book
+    from .book import profiles
 
     if not (PROFILES / f"{profile}.yaml").is_file():
         return None
-    values = book.profile_parameters(profile, chapter)
+    values = profiles.profile_parameters(profile, chapter)
     values.pop("profile", None)
     return values
 
