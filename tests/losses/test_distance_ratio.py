@@ -64,3 +64,23 @@ def test_minimising_pulls_classes_apart():
         loss.backward()
         optim.step()
     assert loss.item() < start and loss.item() < 1.5  # 1 is the optimum
+
+
+def test_the_loss_counts_batches_where_the_clamp_decides():
+    loss = DistanceRatioLoss(min_gap=1e-2)
+    labels = torch.tensor([0, 0, 1, 1])
+    apart = torch.tensor([[0.0, 0.0], [0.1, 0.0], [5.0, 0.0], [5.1, 0.0]])
+    mixed = torch.tensor([[0.0, 0.0], [5.0, 0.0], [0.1, 0.0], [5.1, 0.0]])  # same far, diff near
+    loss(apart, labels)
+    value = loss(mixed, labels)
+    assert (loss.n_batches_, loss.n_clamped_) == (2, 1)
+    # clamped: (d_diff + d_same) / min_gap, as the docstring says
+    dist = torch.cdist(mixed, mixed)
+    same = labels[:, None] == labels[None, :]
+    off = ~torch.eye(4, dtype=bool)
+    d_same, d_diff = dist[same & off].mean(), dist[~same].mean()
+    assert value.item() == pytest.approx(((d_diff + d_same) / 1e-2).item(), rel=1e-5)
+    loss(torch.randn(4, 2), torch.tensor([0, 1, 2, 3]))  # no same-class pair: not counted
+    assert loss.n_batches_ == 2
+    loss.reset_counts()
+    assert (loss.n_batches_, loss.n_clamped_) == (0, 0)
