@@ -35,11 +35,14 @@ import pandas as pd
 from sklearn.ensemble import RandomForestClassifier
 from sklearn.metrics import accuracy_score, balanced_accuracy_score
 
-from .. import features, grid, verdict
+from .. import features, verdict
+from .. import grid as gridlib
 from ..device import stable_seed
 from ..emotions import FOUR_CLASS
 from ..models import DBNClassifier, TransferFCNN
 from ..transfer import DistributionBinner, MultiTaskForest, NeutralNormalizer, QuantileWarper
+from ._base import GridOptions
+from ._base import Settings as _Settings
 
 PAPER = "andova_lustrek"
 #: The four emotions (the paper's neutral, anger, joy and sadness).
@@ -60,7 +63,7 @@ COLUMNS += ["accuracy", "uar"]
 
 
 @dataclass(frozen=True)
-class Settings:
+class Settings(_Settings):
     """Every option of the methods (the paper's values where it gives them).
 
     Attributes:
@@ -202,16 +205,42 @@ def train_source(source: str, seed: int, *, corpora: Mapping[str, dict], setting
     """The FCNN trained on the whole source corpus (shared by every target subject)."""
     opts = Settings(**settings)
     c = corpora[source]
-    model = TransferFCNN(
+    model = source_model(
+        c["X"],
+        c["y"],
         hidden=opts.fcnn_hidden,
         epochs=opts.fcnn_epochs,
         fine_tune_epochs=opts.fcnn_finetune_epochs,
         lr=opts.fcnn_lr,
         batch_size=opts.fcnn_batch,
         device=opts.device,
-        seed=stable_seed(seed, source, "FCNN"),
-    ).fit(c["X"], c["y"])
+        random_state=stable_seed(seed, source, "FCNN"),
+    )
     return [{"fcnn": model, "source_loss": model.source_loss_[-1] if opts.fcnn_epochs else np.nan}]
+
+
+def source_model(
+    x: np.ndarray,
+    y: np.ndarray,
+    *,
+    hidden: Sequence[int] = (1000, 500, 300),
+    epochs: int = 60,
+    fine_tune_epochs: int = 60,
+    lr: float = 1e-3,
+    batch_size: int = 32,
+    device: str = "cpu",
+    random_state: int = 0,
+) -> TransferFCNN:
+    """The FCNN trained on a whole source (the source stage of ``fit_predict("FCNN")``)."""
+    return TransferFCNN(
+        hidden=hidden,
+        epochs=epochs,
+        fine_tune_epochs=fine_tune_epochs,
+        lr=lr,
+        batch_size=batch_size,
+        device=device,
+        seed=random_state,
+    ).fit(x, y)
 
 
 def cells(
@@ -240,43 +269,46 @@ def fit_predict(
     yt: np.ndarray,
     xe: np.ndarray,
     *,
-    seed: int,
+    random_state: int,
     n_trees: int = 1000,
     max_depth: int | None = 10,
     n_bins: int = 5,
     dbn: Mapping | None = None,
     device: str = "cpu",
+    model: TransferFCNN | None = None,
 ) -> np.ndarray | None:
     """Train one of the paper's methods and predict the target's test speech.
 
-    Every method but the FCNN (which starts from a source-trained network, see
-    :func:`train_source`): the majority class, the random forest of scenarios 1-3,
+    Every method (the FCNN fine-tunes ``model``, a source-trained network from
+    :func:`source_model`): the majority class, the random forest of scenarios 1-3,
     and under scenario 3 the multi-task forest, the two normalisations (and their
     variants :data:`PER_EMOTION`, :data:`QUANTILE`) and the DBN. Chapter 08 calls it
     too, so both chapters run the same methods.
 
     Args:
-        method: A name of :data:`METHODS` other than ``"FCNN"``.
+        method: A name of :data:`METHODS`.
         xs: Source features.
         ys: Source emotions.
         xt: Features of the labelled target speech.
         yt: Its emotions.
         xe: Features of the target's test speech.
-        seed: The model's seed.
+        random_state: The model's seed.
         n_trees: Trees of every forest (the paper: 1000).
         max_depth: Their maximum depth (the paper: 10).
         n_bins: Bins of normalisation 2 (the paper: 5).
         dbn: Keyword arguments of :class:`sertl.models.DBNClassifier` other than
             ``device`` and ``seed``.
         device: Torch device of the DBN.
+        model: The source-trained FCNN (``"FCNN"`` only; it is not changed).
 
     Returns:
         The predicted emotions, or None where the method cannot run (normalisation 1
         without neutral speech in the labelled target speech).
 
     Raises:
-        ValueError: An unknown method, or ``"FCNN"``.
+        ValueError: An unknown method, or ``"FCNN"`` without ``model``.
     """
+    seed = random_state
     x3, y3 = np.vstack([xs, xt]), np.concatenate([ys, yt])
     dom = np.array(["source"] * len(ys) + ["target"] * len(yt))
     test_dom = np.full(len(xe), "target")
@@ -315,7 +347,9 @@ def fit_predict(
     if method == "DBN":
         return DBNClassifier(**dict(dbn or {}), device=device, seed=seed).fit(x3, y3).predict(xe)
     if method == "FCNN":
-        raise ValueError("the FCNN fine-tunes a source-trained network: see train_source")
+        if model is None:
+            raise ValueError("the FCNN fine-tunes a source-trained network: see train_source")
+        return model.fine_tune(xt, yt).predict(xe)
     raise ValueError(f"unknown method {method!r}; known: {list(METHODS)}")
 
 
@@ -371,7 +405,7 @@ def cell(
             xt,
             yt,
             xe,
-            seed=stable_seed(seed, *parts.get(method, (source, target, subject)), method),
+            random_state=stable_seed(seed, *parts.get(method, (source, target, subject)), method),
             n_trees=opts.n_trees,
             max_depth=opts.max_depth,
             n_bins=opts.n_bins,
@@ -409,10 +443,7 @@ def run(
     seeds: Sequence[int],
     subjects: Mapping[str, Sequence[str]],
     settings: Settings,
-    fingerprint: str = "",
-    scheduler: str | None = None,
-    store: bool = True,
-    progress: bool = True,
+    grid: GridOptions | None = None,
 ) -> pd.DataFrame:
     """Both grids: the source FCNNs, then every (pair, seed, subject) cell.
 
@@ -422,21 +453,17 @@ def run(
         seeds: Seeds.
         subjects: Training subjects per target (:func:`target_subjects`).
         settings: The methods' options.
-        fingerprint: Data fingerprint for the grid store (the settings are added here).
-        scheduler: Grid backend (see :func:`sertl.grid.run`).
-        store: Keep finished cells on disk.
-        progress: Show progress bars.
+        grid: The runner's options (the settings are added to its fingerprint here).
 
     Returns:
         The scores, one row per method and cell (columns :data:`COLUMNS`).
     """
     pairs = [tuple(p) for p in pairs]
     opts = asdict(settings)
-    key = f"{fingerprint}|{sorted(opts.items())!r}"
-    common = dict(scheduler=scheduler, store=store, progress=progress, fingerprint=key)
+    common = (grid or GridOptions()).kwargs(f"{sorted(opts.items())!r}")
     fcnn = {}
     if "FCNN" in settings.methods:
-        trained = grid.run(
+        trained = gridlib.run(
             train_source,
             source_cells(pairs, seeds),
             name=f"{PAPER}_source",
@@ -445,7 +472,7 @@ def run(
             **common,
         )
         fcnn = {f"{r.source}/{r.seed}": r.fcnn for r in trained.itertuples()}
-    scores = grid.run(
+    scores = gridlib.run(
         cell,
         cells(pairs, seeds, subjects),
         name=PAPER,

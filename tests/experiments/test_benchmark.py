@@ -6,7 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from sertl.experiments import GridOptions
 from sertl.experiments import benchmark as bench
+from sertl.experiments._base import clear_source_cache
 
 TINY = bench.Settings(
     n_trees=10,
@@ -143,13 +145,13 @@ def test_every_method_runs_one_cell(data, method):
 def test_shared_source_models_give_the_cells_own_numbers(data):
     methods = ["OODT (Siamese)", "Siamese fine-tuning", "BTL", "FCNN"]
     models = bench.source_models(
-        data, ["a"], methods, TINY, 0, scheduler="sequential", store=False, progress=False
+        data, ["a"], methods, TINY, 0, grid=GridOptions("", "sequential", False, False)
     )
     assert set(models) == {("a", "siamese"), ("a", "head:BTL"), ("a", "fcnn")}
     plan = bench.cells([("a", "b")], methods, [2], 1, 0)
-    kw = {"scheduler": "sequential", "store": False, "progress": False}
+    kw = {"grid": GridOptions(scheduler="sequential", store=False, progress=False)}
     with_models = bench.run(data, plan, TINY, models=models, **kw)
-    bench._SOURCE_CACHE.clear()
+    clear_source_cache()
     without = bench.run(data, plan, TINY, **kw)
     pd.testing.assert_series_equal(with_models["uar"], without["uar"])
 

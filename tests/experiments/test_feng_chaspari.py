@@ -3,7 +3,9 @@ import pandas as pd
 import pytest
 
 from sertl import papers
+from sertl.experiments import GridOptions
 from sertl.experiments import feng_chaspari as fc
+from sertl.experiments._base import clear_source_cache
 
 
 def _corpus(n_speakers: int, n_per: int, shift: float, seed: int) -> dict:
@@ -27,8 +29,7 @@ def corpora() -> dict:
 
 @pytest.fixture(scope="module")
 def scores(corpora: dict) -> pd.DataFrame:
-    return fc.run(
-        corpora,
+    settings = fc.Settings(
         target="ravdess",
         sources=["emodb", "savee"],
         source_epochs=2,
@@ -39,9 +40,11 @@ def scores(corpora: dict) -> pd.DataFrame:
         repeats=2,
         references=["target", "source+target"],
         idt_folds=3,
-        scheduler="sequential",
-        store=False,
-        progress=False,
+    )
+    return fc.run(
+        corpora,
+        settings,
+        grid=GridOptions(scheduler="sequential", store=False, progress=False),
     )
 
 
@@ -89,9 +92,9 @@ def test_cells_are_deterministic(corpora):
         device="cpu",
         corpora=corpora,
     )
-    fc._BASE_CACHE.clear()
+    clear_source_cache()
     first = pd.DataFrame(fc.finetune_cell(**args))
-    fc._BASE_CACHE.clear()
+    clear_source_cache()
     assert first.equals(pd.DataFrame(fc.finetune_cell(**args)))
 
 
@@ -104,18 +107,7 @@ def test_references_change_only_what_the_test_utterances_are_compared_with(score
 
 def test_unknown_references_are_refused(corpora):
     with pytest.raises(ValueError, match="unknown references"):
-        fc.run(
-            corpora,
-            target="ravdess",
-            sources=["emodb"],
-            source_epochs=1,
-            idt_epochs=1,
-            finetune_epochs=1,
-            speaker_counts=[1],
-            frozen_layers=[0],
-            repeats=1,
-            references=["source"],
-        )
+        fc.Settings(target="ravdess", sources=["emodb"], references=["source"])
 
 
 def test_verdicts_cover_every_published_cell(scores):

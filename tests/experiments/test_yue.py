@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 import torch
 
-from sertl.experiments import yue
+from sertl.experiments import GridOptions, yue
 
 PARAMS = dict(
     pretrain_epochs=2,
@@ -54,7 +54,8 @@ def rows(prepared):
         [("a", "b"), ("b", "a")], ["toy"], [0], n_folds, 2, k_curve=[2, 4], curve_pair=("a", "b")
     )
     hp = yue.hyperparameters(PARAMS)
-    return yue.run(prepared, cells, hp, scheduler="sequential", store=False, progress=False)
+    options = GridOptions(scheduler="sequential", store=False, progress=False)
+    return yue.run(prepared, cells, hp, grid=options)
 
 
 def test_grid_lists_every_cell_and_the_curve_on_one_pair_only():
