@@ -107,6 +107,16 @@ class Settings(_Settings):
         for name in ("fcnn_hidden", "dbn_hidden", "methods"):
             object.__setattr__(self, name, tuple(getattr(self, name)))
 
+    def dbn_kwargs(self) -> dict:
+        """The DBN's keyword arguments (:class:`sertl.models.DBNClassifier`)."""
+        return {
+            "hidden": self.dbn_hidden,
+            "rbm_epochs": self.dbn_rbm_epochs,
+            "epochs": self.dbn_epochs,
+            "lr": self.dbn_lr,
+            "batch_size": self.dbn_batch,
+        }
+
 
 # ---------------------------------------------------------------------------------------
 # Data
@@ -239,7 +249,7 @@ def source_model(
         lr=lr,
         batch_size=batch_size,
         device=device,
-        seed=random_state,
+        random_state=random_state,
     ).fit(x, y)
 
 
@@ -261,6 +271,32 @@ def cells(
     ]
 
 
+def _normalised(
+    method: str,
+    x3: np.ndarray,
+    y3: np.ndarray,
+    dom: np.ndarray,
+    xe: np.ndarray,
+    forest: RandomForestClassifier,
+    n_bins: int,
+) -> np.ndarray | None:
+    """A forest on normalised features (source and labelled target speech in ``x3``)."""
+    test_dom = np.full(len(xe), "target")
+    if method == "normalisation 1":
+        if "neutral" not in set(y3[dom == "target"]):
+            return None  # the method needs the subject's neutral speech
+        norm = NeutralNormalizer().fit(x3, y3, domain=dom)
+        model = forest.fit(norm.transform(x3, domain=dom), y3)
+        return model.predict(norm.transform(xe, domain=test_dom))
+    if method in ("normalisation 2", PER_EMOTION):
+        edges = "emotion" if method == PER_EMOTION else "pooled"
+        binner = DistributionBinner(n_bins=n_bins, edges=edges).fit(x3, y3, domain=dom)
+        model = forest.fit(binner.transform(x3, y3, domain=dom), y3)
+        return model.predict(binner.transform(xe, domain=test_dom))
+    warped = QuantileWarper(n_bins=n_bins).fit_transform(x3, y3, domain=dom)  # QUANTILE
+    return forest.fit(warped, y3).predict(xe)
+
+
 def fit_predict(
     method: str,
     xs: np.ndarray,
@@ -279,11 +315,9 @@ def fit_predict(
 ) -> np.ndarray | None:
     """Train one of the paper's methods and predict the target's test speech.
 
-    Every method (the FCNN fine-tunes ``model``, a source-trained network from
-    :func:`source_model`): the majority class, the random forest of scenarios 1-3,
-    and under scenario 3 the multi-task forest, the two normalisations (and their
-    variants :data:`PER_EMOTION`, :data:`QUANTILE`) and the DBN. Chapter 08 calls it
-    too, so both chapters run the same methods.
+    The majority class, the forests of scenarios 1-3 and, under scenario 3, the
+    multi-task forest, the normalisations (:data:`VARIANTS` too), the DBN and the FCNN
+    (from ``model``). Chapter 08 calls it too: both chapters run the same methods.
 
     Args:
         method: A name of :data:`METHODS`.
@@ -308,14 +342,12 @@ def fit_predict(
     Raises:
         ValueError: An unknown method, or ``"FCNN"`` without ``model``.
     """
-    seed = random_state
     x3, y3 = np.vstack([xs, xt]), np.concatenate([ys, yt])
     dom = np.array(["source"] * len(ys) + ["target"] * len(yt))
-    test_dom = np.full(len(xe), "target")
 
     def forest() -> RandomForestClassifier:
         return RandomForestClassifier(
-            n_estimators=n_trees, max_depth=max_depth, random_state=seed, n_jobs=1
+            n_estimators=n_trees, max_depth=max_depth, random_state=random_state, n_jobs=1
         )
 
     if method == "majority":
@@ -328,24 +360,18 @@ def fit_predict(
     if method == "scenario 3":
         return forest().fit(x3, y3).predict(xe)
     if method == "multi-task":
-        mt = MultiTaskForest(n_estimators=n_trees, max_depth=max_depth, seed=seed, n_jobs=1)
+        mt = MultiTaskForest(
+            n_estimators=n_trees, max_depth=max_depth, random_state=random_state, n_jobs=1
+        )
         return mt.fit(x3, y3, domain=dom).predict(xe)
-    if method == "normalisation 1":
-        if "neutral" not in set(yt):
-            return None  # the method needs the subject's neutral speech
-        norm = NeutralNormalizer().fit(x3, y3, domain=dom)
-        model = forest().fit(norm.transform(x3, domain=dom), y3)
-        return model.predict(norm.transform(xe, domain=test_dom))
-    if method in ("normalisation 2", PER_EMOTION):
-        edges = "emotion" if method == PER_EMOTION else "pooled"
-        binner = DistributionBinner(n_bins=n_bins, edges=edges).fit(x3, y3, domain=dom)
-        model = forest().fit(binner.transform(x3, y3, domain=dom), y3)
-        return model.predict(binner.transform(xe, domain=test_dom))
-    if method == QUANTILE:
-        warped = QuantileWarper(n_bins=n_bins).fit_transform(x3, y3, domain=dom)
-        return forest().fit(warped, y3).predict(xe)
+    if method in ("normalisation 1", "normalisation 2", PER_EMOTION, QUANTILE):
+        return _normalised(method, x3, y3, dom, xe, forest(), n_bins)
     if method == "DBN":
-        return DBNClassifier(**dict(dbn or {}), device=device, seed=seed).fit(x3, y3).predict(xe)
+        return (
+            DBNClassifier(**dict(dbn or {}), device=device, random_state=random_state)
+            .fit(x3, y3)
+            .predict(xe)
+        )
     if method == "FCNN":
         if model is None:
             raise ValueError("the FCNN fine-tunes a source-trained network: see train_source")
@@ -382,13 +408,7 @@ def cell(
     train = tgt["speaker"] == subject
     xs, ys = src["X"], src["y"]
     xt, yt, xe, ye = tgt["X"][train], tgt["y"][train], tgt["X"][~train], tgt["y"][~train]
-    dbn = {
-        "hidden": opts.dbn_hidden,
-        "rbm_epochs": opts.dbn_rbm_epochs,
-        "epochs": opts.dbn_epochs,
-        "lr": opts.dbn_lr,
-        "batch_size": opts.dbn_batch,
-    }
+    dbn = opts.dbn_kwargs()
 
     def predict(method: str) -> np.ndarray | None:
         if method == "FCNN":

@@ -37,7 +37,7 @@ from .. import grid as gridlib
 from ..device import stable_seed
 from ..metrics import uar
 from ..models import SiameseNet, classify, train_siamese
-from ..protocols import sample_support
+from ..protocols import FewShotSplit
 from ._base import GridOptions, digest, source_cache
 from ._base import Settings as _Settings
 
@@ -109,11 +109,11 @@ def _train(
         net,
         X,
         y,
-        epochs,
+        epochs=epochs,
         lr=lr,
         batch_size=batch_size,
         distance_weight=distance_weight,
-        seed=stable_seed(seed, "pairs") if pair_seed is None else pair_seed,
+        random_state=stable_seed(seed, "pairs") if pair_seed is None else pair_seed,
         device=device,
     )
     return net
@@ -215,11 +215,14 @@ def support_draw(
         (support indices, test indices): the test set is every utterance of the
         other speakers.
     """
-    rng = np.random.default_rng(stable_seed(seed, "support", n_speakers, repeat))
-    support = sample_support(
-        y, speakers, 1, rng, n_speakers=n_speakers, per_speaker=True, classes=range(len(EMOTIONS))
+    split = FewShotSplit(
+        k=1,
+        n_speakers=n_speakers,
+        n_splits=1,
+        random_state=stable_seed(seed, "support", n_speakers, repeat),
+        classes=range(len(EMOTIONS)),
     )
-    return support, np.flatnonzero(~np.isin(speakers, speakers[support]))
+    return next(split.split(y, y, speakers))
 
 
 def finetune_cell(

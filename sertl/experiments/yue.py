@@ -279,10 +279,10 @@ def _pretrain_head(source, extractor, method, seed, X, labels, hp) -> FewShotHea
         head,
         x_src,
         labels[source],
-        hp["pretrain_epochs"],
-        hp["lr"],
-        metric_loss(method, hp),
-        seed=stable_seed(seed, "pre", source, extractor, method),
+        epochs=hp["pretrain_epochs"],
+        lr=hp["lr"],
+        metric=metric_loss(method, hp),
+        random_state=stable_seed(seed, "pre", source, extractor, method),
         device=hp.get("device", "cpu"),
     )
     return head
@@ -384,11 +384,11 @@ def fit_fold(
             head,
             x_tgt[support],
             y_tgt[support],
-            hp["finetune_epochs"],
-            hp["finetune_lr"],
-            metric_loss(method, hp),
+            epochs=hp["finetune_epochs"],
+            lr=hp["finetune_lr"],
+            metric=metric_loss(method, hp),
             batch_size=64,
-            seed=stable_seed(seed, "ft", source, target, fold, k),
+            random_state=stable_seed(seed, "ft", source, target, fold, k),
             device=device,
         )
         linear, emb = predict_head(head, x_tgt[test], device)
@@ -561,10 +561,10 @@ def source_model(
         head,
         scaler.transform(x).astype(np.float32),
         y,
-        epochs,
-        hp["lr"],
-        metric_loss(method, hp),
-        seed=random_state,
+        epochs=epochs,
+        lr=hp["lr"],
+        metric=metric_loss(method, hp),
+        random_state=random_state,
         device=device,
     )
     return head.cpu(), scaler
@@ -610,10 +610,10 @@ def fit_predict(
         head,
         xq,
         y_support,
-        epochs,
-        hp["finetune_lr"],
-        metric_loss(method, hp),
-        seed=random_state,
+        epochs=epochs,
+        lr=hp["finetune_lr"],
+        metric=metric_loss(method, hp),
+        random_state=random_state,
         device=device,
     )
     xt = scaler.transform(x_test).astype(np.float32)

@@ -23,7 +23,7 @@ from ... import features
 from ... import grid as gridlib
 from ...device import stable_seed
 from ...metrics import uar
-from ...protocols import sample_support
+from ...protocols import FewShotSplit
 from .._base import GridOptions, unit_scores
 from .methods import (
     EMOTIONS,
@@ -115,11 +115,14 @@ def support_draw(
             f"{target}: {n_speakers} support speakers leave no test speaker "
             f"({len(np.unique(speakers))} speakers)"
         )
-    rng = np.random.default_rng(stable_seed(seed, "support", target, k, n_speakers, draw))
-    support = sample_support(
-        y, speakers, k, rng, n_speakers=n_speakers, per_speaker=True, classes=EMOTIONS
+    split = FewShotSplit(
+        k=k,
+        n_speakers=n_speakers,
+        n_splits=1,
+        random_state=stable_seed(seed, "support", target, k, n_speakers, draw),
+        classes=EMOTIONS,
     )
-    return support, np.flatnonzero(~np.isin(speakers, speakers[support]))
+    return next(split.split(y, y, speakers))
 
 
 def source_cell(source: str, kind: str, seed: int, *, data: Mapping, settings: Mapping) -> list:
