@@ -82,6 +82,18 @@ def test_per_speaker_support_is_k_per_class_from_each_speaker():
         assert not set(spk[test]) & set(spk[support]) and len(test) == 6 * 12
 
 
+def test_few_shot_split_draws_the_classes_asked_for():
+    y = np.tile(["a", "b", "c", "d"], 30)
+    spk = np.repeat(np.arange(10), 12)
+    draw = FewShotSplit(k=2, n_speakers=1, n_splits=1, random_state=5, classes=["a", "c"])
+    support, test = next(draw.split(y, y, spk))
+    assert sorted(y[support]) == ["a", "a", "c", "c"] and len(test) == 9 * 12
+    # the same draw as sample_support with the same generator
+    rng = np.random.default_rng(5)
+    same = sample_support(y, spk, 2, rng, n_speakers=1, classes=["a", "c"], per_speaker=True)
+    np.testing.assert_array_equal(support, same)
+
+
 # --- scikit-learn splitters (issue 13) and clear errors (issue 16, item 12) ---
 
 

@@ -6,7 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sertl.experiments import GridOptions
+from sertl.device import stable_seed
+from sertl.experiments import GridOptions, lian
 from sertl.experiments import benchmark as bench
 from sertl.experiments._base import clear_source_cache
 
@@ -294,3 +295,30 @@ def test_emobox_standardisation_sets_both_side_by_side():
     assert bench.emobox_standardisation(ours) == [
         "a→b: IS10 + SVM 25.0 % without, 60.0 % (listed speech), 55.0 % (all their speech) with."
     ]
+
+
+def test_registry_calls_the_paper_modules_and_trains_nothing_itself(data):
+    """The pairwise method is lian.fit_predict; the settings come from params in one call."""
+    assert all(callable(m.fit) for m in bench.METHODS.values())
+    assert bench.SOURCE_KINDS["FCNN"] == "fcnn" and "RF scenario 1" not in bench.SOURCE_KINDS
+    params = {**TINY.as_dict(), "corpora": ["a", "b"], "draws": 5, "device": "auto"}
+    assert bench.Settings.from_params(params, device="cpu") == TINY
+    a, b = data["a"], data["b"]
+    xs, xt = a["X"]["spectrogram"], b["X"]["spectrogram"]
+    ours = bench.predict(
+        "pairwise embedding + SVM",
+        xs,
+        a["y"],
+        xt[:0],
+        b["y"][:0],
+        xt,
+        source_speakers=a["speaker"],
+        test_speakers=b["speaker"],
+        settings=TINY,
+        seed=0,
+        source="a",
+    )
+    own = stable_seed(0, "a", "pairwise")
+    theirs = lian.fit_predict(xs, a["y"], a["speaker"], xt, settings=TINY.lian(), random_state=own)
+    np.testing.assert_array_equal(ours, theirs)
+    assert set(theirs) <= set(bench.EMOTIONS)
