@@ -322,3 +322,7 @@ def test_registry_calls_the_paper_modules_and_trains_nothing_itself(data):
     theirs = lian.fit_predict(xs, a["y"], a["speaker"], xt, settings=TINY.lian(), random_state=own)
     np.testing.assert_array_equal(ours, theirs)
     assert set(theirs) <= set(bench.EMOTIONS)
+
+
+def test_prepare_imports_its_helpers_and_takes_no_corpus():
+    assert bench.prepare({}, list(bench.METHODS)) == {}

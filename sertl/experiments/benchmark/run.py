@@ -60,7 +60,7 @@ def prepare(
         ``{corpus: {"table", "y", "speaker", "file", "X": {input: array}}}``, rows
         aligned (only files every input could be computed for).
     """
-    from ..corpora import subsample
+    from ...corpora import subsample
 
     needed = sorted({METHODS[m].features for m in methods})
     out = {}
