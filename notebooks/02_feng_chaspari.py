@@ -107,6 +107,7 @@ import torch
 import sertl.chapter
 from sertl import effects as fx
 from sertl import papers, plots, verdict
+from sertl.experiments import GridOptions
 from sertl.experiments import feng_chaspari as fc
 from sertl.losses import DistanceRatioLoss
 from sertl.metrics import confusion, uar
@@ -188,25 +189,9 @@ print(f"L_d apart: {loss(apart, labels):.3f}, collapsed: {loss(collapsed, labels
 # speakers are also labelled by the OODT model itself, a paired baseline.
 
 # %%
-scores = fc.run(
-    corpora,
-    target=target,
-    sources=run_sources,
-    source_epochs=source_epochs,
-    idt_epochs=idt_epochs,
-    finetune_epochs=finetune_epochs,
-    speaker_counts=speaker_counts,
-    frozen_layers=frozen_layers,
-    repeats=repeats,
-    references=references,
-    distance_weight=distance_weight,
-    lr=lr,
-    idt_folds=idt_folds,
-    seed=seed,
-    device=ctx.device,
-    fingerprint=ctx.fingerprint(feature_set),
-    scheduler=scheduler,
-)
+settings = fc.Settings.from_params(ctx.params, sources=run_sources, device=ctx.device)
+grid_options = GridOptions(fingerprint=ctx.fingerprint(feature_set), scheduler=scheduler)
+scores = fc.run(corpora, settings, grid=grid_options)
 _ = ctx.save(scores, "scores")
 # %% [markdown]
 # ## Table 1

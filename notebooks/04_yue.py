@@ -111,14 +111,14 @@ from IPython.display import Markdown, display
 import sertl.chapter
 from sertl import effects as fx
 from sertl import emotions, papers, plots, verdict
-from sertl.experiments import yue
+from sertl.experiments import GridOptions, yue
 
 ctx = sertl.chapter.setup(globals(), chapter="04_yue")
 EMOTIONS, METHODS = list(yue.EMOTIONS), list(yue.METHODS)
 if ssl_model and "hf" not in extractors:
     extractors = [*extractors, "hf"]
 extractors = [e for e in extractors if e != "hf" or ssl_model]
-hp = yue.hyperparameters(ctx.params, ctx.device)
+hp = yue.Settings.from_params(ctx.params, device=ctx.device).hp()
 PAPER_SETTING = {"classifier": "prototype", "source_pretrain": bool(source_pretrain[0])}
 
 # %% tags=["remove-input"]
@@ -245,9 +245,10 @@ cells = yue.grid(
     curve_pair=curve_pair,
     source_pretrain=source_pretrain,
 )
-rows = yue.run(
-    prepared, cells, hp, fingerprint=ctx.fingerprint(ssl, ssl_model, ssl_layer), scheduler=scheduler
+grid_options = GridOptions(
+    fingerprint=ctx.fingerprint(ssl, ssl_model, ssl_layer), scheduler=scheduler
 )
+rows = yue.run(prepared, cells, hp, grid=grid_options)
 scores = yue.scores(rows)
 ctx.save(scores, "scores")
 print(f"{len(cells)} cells, {scores['unit'].nunique()} target folds")

@@ -103,6 +103,7 @@ import pandas as pd
 
 import sertl.chapter
 from sertl import effects, papers, verdict
+from sertl.experiments import GridOptions
 from sertl.experiments import andova_lustrek as al
 from sertl.transfer import DistributionBinner
 
@@ -203,21 +204,7 @@ pd.DataFrame({"domain": domain, "emotion": y, "value": x[:, 0], "bin": binned[:,
 # `sertl.grid` (in parallel, and stored so that a run resumes).
 
 # %%
-settings = al.Settings(
-    n_trees=n_trees,
-    max_depth=max_depth,
-    n_bins=n_bins,
-    fcnn_hidden=fcnn_hidden,
-    fcnn_epochs=fcnn_epochs,
-    fcnn_finetune_epochs=fcnn_finetune_epochs,
-    fcnn_batch=fcnn_batch,
-    fcnn_lr=fcnn_lr,
-    dbn_hidden=dbn_hidden,
-    dbn_rbm_epochs=dbn_rbm_epochs,
-    dbn_epochs=dbn_epochs,
-    dbn_lr=dbn_lr,
-    device=ctx.device,
-)
+settings = al.Settings.from_params(ctx.params, device=ctx.device)
 targets = [t for _, t in run_pairs]
 subjects = al.target_subjects(corpora, targets, max_subjects=max_subjects, seed=seed)
 scores = al.run(
@@ -226,8 +213,7 @@ scores = al.run(
     seeds=seeds,
     subjects=subjects,
     settings=settings,
-    fingerprint=ctx.fingerprint(feature_set, merge_excited),
-    scheduler=scheduler,
+    grid=GridOptions(fingerprint=ctx.fingerprint(feature_set, merge_excited), scheduler=scheduler),
 )
 scores_path = ctx.save(scores, "scores")
 

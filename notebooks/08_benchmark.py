@@ -71,6 +71,7 @@ from IPython.display import Markdown, display
 import sertl
 from sertl import emobox as emobox_lists
 from sertl import verdict
+from sertl.experiments import GridOptions
 from sertl.experiments import benchmark as bench
 
 ctx = sertl.chapter.setup(globals(), chapter="08_benchmark")
@@ -137,7 +138,7 @@ chosen = bench.check_methods(methods or list(bench.METHODS))
 data_ = bench.prepare(
     tables, chosen, spectrogram_seconds=spectrogram_seconds, max_files=max_files, seed=seed
 )
-settings = bench.settings_from(ctx.params, device=ctx.device)
+settings = bench.Settings.from_params(ctx.params, device=ctx.device)
 counts = pd.DataFrame({n: pd.Series(d["y"]).value_counts() for n, d in data_.items()}).T.assign(
     speakers=[len(set(d["speaker"])) for d in data_.values()]
 )
@@ -153,13 +154,11 @@ display(Markdown(ctx.banner()), counts)
 # and the `paper` profile scales out to a cluster like the other chapters.
 
 # %%
-fp = ctx.fingerprint(max_files)
-models = bench.source_models(
-    data_, list(data_), chosen, settings, seed, fingerprint=fp, scheduler=scheduler
-)
+grid_options = GridOptions(fingerprint=ctx.fingerprint(max_files), scheduler=scheduler)
+models = bench.source_models(data_, list(data_), chosen, settings, seed, grid=grid_options)
 pairs = bench.pairs_of(list(data_))
 plan = bench.cells(pairs, chosen, shots, draws, seed)
-results = bench.run(data_, plan, settings, fingerprint=fp, scheduler=scheduler, models=models)
+results = bench.run(data_, plan, settings, grid=grid_options, models=models)
 _ = ctx.save(results, "scores")
 summ = bench.summary(results, n_boot=n_boot)
 _ = ctx.save(summ, "matrix")
@@ -264,9 +263,7 @@ verdict.say(note)
 published = bench.emobox_published()
 if idx:
     eplan = bench.emobox_cells([("savee", "ravdess"), ("ravdess", "savee")], chosen, seed)
-    ours = bench.emobox_run(
-        data_, eplan, idx, settings, fingerprint=fp, scheduler=scheduler, models=models
-    )
+    ours = bench.emobox_run(data_, eplan, idx, settings, grid=grid_options, models=models)
     _ = ctx.save(ours, "emobox")
     display(bench.emobox_table(ours, published, n_boot=n_boot))
 else:

@@ -118,14 +118,14 @@ class SpeakerFolds(BaseCrossValidator):
 
     Args:
         n_splits: Number of folds; at most the number of speakers.
-        shuffle: Shuffle the speaker order before folding (with ``seed``).
-        seed: Seed of the shuffle.
+        shuffle: Shuffle the speaker order before folding (with ``random_state``).
+        random_state: Seed of the shuffle.
     """
 
-    def __init__(self, n_splits: int = 6, shuffle: bool = False, seed: int = 0) -> None:
+    def __init__(self, n_splits: int = 6, shuffle: bool = False, random_state: int = 0) -> None:
         self.n_splits = n_splits
         self.shuffle = shuffle
-        self.seed = seed
+        self.random_state = random_state
 
     def get_n_splits(self, X=None, y=None, groups=None) -> int:
         """Number of folds."""
@@ -137,7 +137,7 @@ class SpeakerFolds(BaseCrossValidator):
         if self.n_splits > len(speakers):
             raise ValueError(f"{self.n_splits} folds but only {len(speakers)} speakers")
         if self.shuffle:
-            speakers = np.random.default_rng(self.seed).permutation(speakers)
+            speakers = np.random.default_rng(self.random_state).permutation(speakers)
         return [np.asarray(part) for part in np.array_split(speakers, self.n_splits)]
 
     def _iter_test_masks(self, X=None, y=None, groups=None) -> Iterator[np.ndarray]:
@@ -215,8 +215,9 @@ class FewShotSplit(BaseCrossValidator):
         k: Items per class in the support set.
         n_speakers: Speakers the support set is drawn from.
         n_splits: Number of random draws.
-        seed: Seed of the draws.
+        random_state: Seed of the draws.
         per_speaker: ``k`` per class from each chosen speaker (else ``k`` in all).
+        classes: The classes drawn (default: those among the chosen speakers).
     """
 
     def __init__(
@@ -224,14 +225,16 @@ class FewShotSplit(BaseCrossValidator):
         k: int = 1,
         n_speakers: int = 2,
         n_splits: int = 10,
-        seed: int = 0,
+        random_state: int = 0,
         per_speaker: bool = True,
+        classes: Sequence | None = None,
     ) -> None:
         self.k = k
         self.n_speakers = n_speakers
         self.n_splits = n_splits
-        self.seed = seed
+        self.random_state = random_state
         self.per_speaker = per_speaker
+        self.classes = classes
 
     def get_n_splits(self, X=None, y=None, groups=None) -> int:
         """Number of draws."""
@@ -248,10 +251,16 @@ class FewShotSplit(BaseCrossValidator):
         """
         y = _check_labels(y, "FewShotSplit")
         groups = _check_groups(groups, len(X), "FewShotSplit")
-        rng = np.random.default_rng(self.seed)
+        rng = np.random.default_rng(self.random_state)
         for _ in range(self.n_splits):
             support = sample_support(
-                y, groups, self.k, rng, n_speakers=self.n_speakers, per_speaker=self.per_speaker
+                y,
+                groups,
+                self.k,
+                rng,
+                n_speakers=self.n_speakers,
+                per_speaker=self.per_speaker,
+                classes=self.classes,
             )
             used = np.unique(groups[support])
             yield support, np.flatnonzero(~np.isin(groups, used))

@@ -327,7 +327,7 @@ class MultiTaskForest(ClassifierMixin, BaseEstimator):
         target: The domain name of the target's rows.
         n_estimators: Trees.
         max_depth: Maximum tree depth.
-        seed: Seed of the oversampling and of the forest.
+        random_state: Seed of the oversampling and of the forest.
         n_jobs: Parallel jobs of the forest.
 
     Attributes:
@@ -342,13 +342,13 @@ class MultiTaskForest(ClassifierMixin, BaseEstimator):
         target: str = "target",
         n_estimators: int = 1000,
         max_depth: int | None = 10,
-        seed: int = 0,
+        random_state: int = 0,
         n_jobs: int | None = None,
     ) -> None:
         self.target = target
         self.n_estimators = n_estimators
         self.max_depth = max_depth
-        self.seed = seed
+        self.random_state = random_state
         self.n_jobs = n_jobs
 
     def fit(self, X: np.ndarray, y: Sequence, *, domain: Sequence) -> MultiTaskForest:
@@ -362,7 +362,7 @@ class MultiTaskForest(ClassifierMixin, BaseEstimator):
         is_target = domain == self.target
         if not is_target.any():
             raise ValueError(f"no rows of the target domain {self.target!r}")
-        rng = np.random.default_rng(self.seed)
+        rng = np.random.default_rng(self.random_state)
         target_rows = np.flatnonzero(is_target)
         extra = max(0, int((~is_target).sum()) - len(target_rows))
         idx = np.concatenate([np.arange(len(y)), rng.choice(target_rows, size=extra)])
@@ -370,7 +370,7 @@ class MultiTaskForest(ClassifierMixin, BaseEstimator):
         self.forest_ = RandomForestClassifier(
             n_estimators=self.n_estimators,
             max_depth=self.max_depth,
-            random_state=self.seed,
+            random_state=self.random_state,
             n_jobs=self.n_jobs,
         ).fit(X[idx], joint)
         prefix = f"{self.target}|"

@@ -34,7 +34,7 @@ def test_no_speaker_on_both_sides(table):
     splitters = [
         (LeaveOneSpeakerOut(), spk),
         (SpeakerFolds(min(6, n_spk)), spk),
-        (SpeakerFolds(min(3, n_spk), shuffle=True, seed=1), spk),
+        (SpeakerFolds(min(3, n_spk), shuffle=True, random_state=1), spk),
         (FewShotSplit(k=1, n_speakers=max(1, n_spk // 2), n_splits=3), spk),
     ]
     if table["session"].notna().all():
@@ -74,12 +74,24 @@ def test_support_sampling_is_k_per_class_from_n_speakers_and_seeded():
 def test_per_speaker_support_is_k_per_class_from_each_speaker():
     y = np.tile(["a", "b", "c", "d"], 30)
     spk = np.repeat(np.arange(10), 12)
-    splitter = FewShotSplit(k=1, n_speakers=4, n_splits=3, seed=2)
+    splitter = FewShotSplit(k=1, n_speakers=4, n_splits=3, random_state=2)
     for support, test in splitter.split(np.zeros(len(y)), y, spk):
         assert len(support) == 16 and len(np.unique(spk[support])) == 4
         for g in np.unique(spk[support]):
             assert sorted(y[support][spk[support] == g]) == ["a", "b", "c", "d"]
         assert not set(spk[test]) & set(spk[support]) and len(test) == 6 * 12
+
+
+def test_few_shot_split_draws_the_classes_asked_for():
+    y = np.tile(["a", "b", "c", "d"], 30)
+    spk = np.repeat(np.arange(10), 12)
+    draw = FewShotSplit(k=2, n_speakers=1, n_splits=1, random_state=5, classes=["a", "c"])
+    support, test = next(draw.split(y, y, spk))
+    assert sorted(y[support]) == ["a", "a", "c", "c"] and len(test) == 9 * 12
+    # the same draw as sample_support with the same generator
+    rng = np.random.default_rng(5)
+    same = sample_support(y, spk, 2, rng, n_speakers=1, classes=["a", "c"], per_speaker=True)
+    np.testing.assert_array_equal(support, same)
 
 
 # --- scikit-learn splitters (issue 13) and clear errors (issue 16, item 12) ---
@@ -102,7 +114,7 @@ def test_the_splitters_are_scikit_learn_cross_validators():
     x = np.zeros((60, 1))
     scores = cross_val_score(DummyClassifier(), x, y, groups=spk, cv=SpeakerFolds(3))
     assert len(scores) == 3
-    assert "n_splits=3" in repr(SpeakerFolds(3)) and "seed=0" in repr(FewShotSplit())
+    assert "n_splits=3" in repr(SpeakerFolds(3)) and "random_state=0" in repr(FewShotSplit())
 
 
 def test_leave_one_out_reads_groups_from_a_table_and_needs_them():

@@ -20,7 +20,7 @@ def _two_domains(seed: int = 0):
         NeutralNormalizer(neutral="calm"),
         DistributionBinner(n_bins=3, target="savee"),
         QuantileWarper(n_bins=4, target="savee"),
-        MultiTaskForest(target="savee", n_estimators=7, seed=3),
+        MultiTaskForest(target="savee", n_estimators=7, random_state=3),
     ],
 )
 def test_estimators_clone_keep_keyword_only_options_and_refuse_unfitted_use(estimator):
@@ -211,7 +211,7 @@ def test_multitask_forest_predicts_target_classes_with_the_target_mapping():
     high = np.where(x0 > 0, "angry", "sad")
     y = np.where(domain == "source", high, np.where(x0 > 0, "sad", "angry"))
     x = np.column_stack([x0, np.where(domain == "target", 1.0, 0.0)])
-    model = MultiTaskForest(n_estimators=50, max_depth=4, seed=0).fit(x, y, domain=domain)
+    model = MultiTaskForest(n_estimators=50, max_depth=4, random_state=0).fit(x, y, domain=domain)
     assert set(model.classes_) == {"angry", "sad"}
     test = np.column_stack([np.array([-1.5, -0.8, 0.8, 1.5]), np.ones(4)])
     assert model.predict(test).tolist() == ["angry", "angry", "sad", "sad"]

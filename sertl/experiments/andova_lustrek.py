@@ -35,11 +35,14 @@ import pandas as pd
 from sklearn.ensemble import RandomForestClassifier
 from sklearn.metrics import accuracy_score, balanced_accuracy_score
 
-from .. import features, grid, papers, verdict
+from .. import features, papers, verdict
+from .. import grid as gridlib
 from ..device import stable_seed
 from ..emotions import FOUR_CLASS
 from ..models import DBNClassifier, TransferFCNN
 from ..transfer import DistributionBinner, MultiTaskForest, NeutralNormalizer, QuantileWarper
+from ._base import GridOptions
+from ._base import Settings as _Settings
 
 PAPER = "andova_lustrek"
 #: The four emotions (the paper's neutral, anger, joy and sadness).
@@ -60,7 +63,7 @@ COLUMNS += ["accuracy", "uar"]
 
 
 @dataclass(frozen=True)
-class Settings:
+class Settings(_Settings):
     """Every option of the methods (the paper's values where it gives them).
 
     Attributes:
@@ -103,6 +106,16 @@ class Settings:
             raise ValueError(f"unknown methods {unknown}; known: {list(METHODS)}")
         for name in ("fcnn_hidden", "dbn_hidden", "methods"):
             object.__setattr__(self, name, tuple(getattr(self, name)))
+
+    def dbn_kwargs(self) -> dict:
+        """The DBN's keyword arguments (:class:`sertl.models.DBNClassifier`)."""
+        return {
+            "hidden": self.dbn_hidden,
+            "rbm_epochs": self.dbn_rbm_epochs,
+            "epochs": self.dbn_epochs,
+            "lr": self.dbn_lr,
+            "batch_size": self.dbn_batch,
+        }
 
 
 # ---------------------------------------------------------------------------------------
@@ -202,16 +215,42 @@ def train_source(source: str, seed: int, *, corpora: Mapping[str, dict], setting
     """The FCNN trained on the whole source corpus (shared by every target subject)."""
     opts = Settings(**settings)
     c = corpora[source]
-    model = TransferFCNN(
+    model = source_model(
+        c["X"],
+        c["y"],
         hidden=opts.fcnn_hidden,
         epochs=opts.fcnn_epochs,
         fine_tune_epochs=opts.fcnn_finetune_epochs,
         lr=opts.fcnn_lr,
         batch_size=opts.fcnn_batch,
         device=opts.device,
-        seed=stable_seed(seed, source, "FCNN"),
-    ).fit(c["X"], c["y"])
+        random_state=stable_seed(seed, source, "FCNN"),
+    )
     return [{"fcnn": model, "source_loss": model.source_loss_[-1] if opts.fcnn_epochs else np.nan}]
+
+
+def source_model(
+    x: np.ndarray,
+    y: np.ndarray,
+    *,
+    hidden: Sequence[int] = (1000, 500, 300),
+    epochs: int = 60,
+    fine_tune_epochs: int = 60,
+    lr: float = 1e-3,
+    batch_size: int = 32,
+    device: str = "cpu",
+    random_state: int = 0,
+) -> TransferFCNN:
+    """The FCNN trained on a whole source (the source stage of ``fit_predict("FCNN")``)."""
+    return TransferFCNN(
+        hidden=hidden,
+        epochs=epochs,
+        fine_tune_epochs=fine_tune_epochs,
+        lr=lr,
+        batch_size=batch_size,
+        device=device,
+        random_state=random_state,
+    ).fit(x, y)
 
 
 def cells(
@@ -232,6 +271,32 @@ def cells(
     ]
 
 
+def _normalised(
+    method: str,
+    x3: np.ndarray,
+    y3: np.ndarray,
+    dom: np.ndarray,
+    xe: np.ndarray,
+    forest: RandomForestClassifier,
+    n_bins: int,
+) -> np.ndarray | None:
+    """A forest on normalised features (source and labelled target speech in ``x3``)."""
+    test_dom = np.full(len(xe), "target")
+    if method == "normalisation 1":
+        if "neutral" not in set(y3[dom == "target"]):
+            return None  # the method needs the subject's neutral speech
+        norm = NeutralNormalizer().fit(x3, y3, domain=dom)
+        model = forest.fit(norm.transform(x3, domain=dom), y3)
+        return model.predict(norm.transform(xe, domain=test_dom))
+    if method in ("normalisation 2", PER_EMOTION):
+        edges = "emotion" if method == PER_EMOTION else "pooled"
+        binner = DistributionBinner(n_bins=n_bins, edges=edges).fit(x3, y3, domain=dom)
+        model = forest.fit(binner.transform(x3, y3, domain=dom), y3)
+        return model.predict(binner.transform(xe, domain=test_dom))
+    warped = QuantileWarper(n_bins=n_bins).fit_transform(x3, y3, domain=dom)  # QUANTILE
+    return forest.fit(warped, y3).predict(xe)
+
+
 def fit_predict(
     method: str,
     xs: np.ndarray,
@@ -240,50 +305,49 @@ def fit_predict(
     yt: np.ndarray,
     xe: np.ndarray,
     *,
-    seed: int,
+    random_state: int,
     n_trees: int = 1000,
     max_depth: int | None = 10,
     n_bins: int = 5,
     dbn: Mapping | None = None,
     device: str = "cpu",
+    model: TransferFCNN | None = None,
 ) -> np.ndarray | None:
     """Train one of the paper's methods and predict the target's test speech.
 
-    Every method but the FCNN (which starts from a source-trained network, see
-    :func:`train_source`): the majority class, the random forest of scenarios 1-3,
-    and under scenario 3 the multi-task forest, the two normalisations (and their
-    variants :data:`PER_EMOTION`, :data:`QUANTILE`) and the DBN. Chapter 08 calls it
-    too, so both chapters run the same methods.
+    The majority class, the forests of scenarios 1-3 and, under scenario 3, the
+    multi-task forest, the normalisations (:data:`VARIANTS` too), the DBN and the FCNN
+    (from ``model``). Chapter 08 calls it too: both chapters run the same methods.
 
     Args:
-        method: A name of :data:`METHODS` other than ``"FCNN"``.
+        method: A name of :data:`METHODS`.
         xs: Source features.
         ys: Source emotions.
         xt: Features of the labelled target speech.
         yt: Its emotions.
         xe: Features of the target's test speech.
-        seed: The model's seed.
+        random_state: The model's seed.
         n_trees: Trees of every forest (the paper: 1000).
         max_depth: Their maximum depth (the paper: 10).
         n_bins: Bins of normalisation 2 (the paper: 5).
         dbn: Keyword arguments of :class:`sertl.models.DBNClassifier` other than
             ``device`` and ``seed``.
         device: Torch device of the DBN.
+        model: The source-trained FCNN (``"FCNN"`` only; it is not changed).
 
     Returns:
         The predicted emotions, or None where the method cannot run (normalisation 1
         without neutral speech in the labelled target speech).
 
     Raises:
-        ValueError: An unknown method, or ``"FCNN"``.
+        ValueError: An unknown method, or ``"FCNN"`` without ``model``.
     """
     x3, y3 = np.vstack([xs, xt]), np.concatenate([ys, yt])
     dom = np.array(["source"] * len(ys) + ["target"] * len(yt))
-    test_dom = np.full(len(xe), "target")
 
     def forest() -> RandomForestClassifier:
         return RandomForestClassifier(
-            n_estimators=n_trees, max_depth=max_depth, random_state=seed, n_jobs=1
+            n_estimators=n_trees, max_depth=max_depth, random_state=random_state, n_jobs=1
         )
 
     if method == "majority":
@@ -296,26 +360,22 @@ def fit_predict(
     if method == "scenario 3":
         return forest().fit(x3, y3).predict(xe)
     if method == "multi-task":
-        mt = MultiTaskForest(n_estimators=n_trees, max_depth=max_depth, seed=seed, n_jobs=1)
+        mt = MultiTaskForest(
+            n_estimators=n_trees, max_depth=max_depth, random_state=random_state, n_jobs=1
+        )
         return mt.fit(x3, y3, domain=dom).predict(xe)
-    if method == "normalisation 1":
-        if "neutral" not in set(yt):
-            return None  # the method needs the subject's neutral speech
-        norm = NeutralNormalizer().fit(x3, y3, domain=dom)
-        model = forest().fit(norm.transform(x3, domain=dom), y3)
-        return model.predict(norm.transform(xe, domain=test_dom))
-    if method in ("normalisation 2", PER_EMOTION):
-        edges = "emotion" if method == PER_EMOTION else "pooled"
-        binner = DistributionBinner(n_bins=n_bins, edges=edges).fit(x3, y3, domain=dom)
-        model = forest().fit(binner.transform(x3, y3, domain=dom), y3)
-        return model.predict(binner.transform(xe, domain=test_dom))
-    if method == QUANTILE:
-        warped = QuantileWarper(n_bins=n_bins).fit_transform(x3, y3, domain=dom)
-        return forest().fit(warped, y3).predict(xe)
+    if method in ("normalisation 1", "normalisation 2", PER_EMOTION, QUANTILE):
+        return _normalised(method, x3, y3, dom, xe, forest(), n_bins)
     if method == "DBN":
-        return DBNClassifier(**dict(dbn or {}), device=device, seed=seed).fit(x3, y3).predict(xe)
+        return (
+            DBNClassifier(**dict(dbn or {}), device=device, random_state=random_state)
+            .fit(x3, y3)
+            .predict(xe)
+        )
     if method == "FCNN":
-        raise ValueError("the FCNN fine-tunes a source-trained network: see train_source")
+        if model is None:
+            raise ValueError("the FCNN fine-tunes a source-trained network: see train_source")
+        return model.fine_tune(xt, yt).predict(xe)
     raise ValueError(f"unknown method {method!r}; known: {list(METHODS)}")
 
 
@@ -348,13 +408,7 @@ def cell(
     train = tgt["speaker"] == subject
     xs, ys = src["X"], src["y"]
     xt, yt, xe, ye = tgt["X"][train], tgt["y"][train], tgt["X"][~train], tgt["y"][~train]
-    dbn = {
-        "hidden": opts.dbn_hidden,
-        "rbm_epochs": opts.dbn_rbm_epochs,
-        "epochs": opts.dbn_epochs,
-        "lr": opts.dbn_lr,
-        "batch_size": opts.dbn_batch,
-    }
+    dbn = opts.dbn_kwargs()
 
     def predict(method: str) -> np.ndarray | None:
         if method == "FCNN":
@@ -371,7 +425,7 @@ def cell(
             xt,
             yt,
             xe,
-            seed=stable_seed(seed, *parts.get(method, (source, target, subject)), method),
+            random_state=stable_seed(seed, *parts.get(method, (source, target, subject)), method),
             n_trees=opts.n_trees,
             max_depth=opts.max_depth,
             n_bins=opts.n_bins,
@@ -409,10 +463,7 @@ def run(
     seeds: Sequence[int],
     subjects: Mapping[str, Sequence[str]],
     settings: Settings,
-    fingerprint: str = "",
-    scheduler: str | None = None,
-    store: bool = True,
-    progress: bool = True,
+    grid: GridOptions | None = None,
 ) -> pd.DataFrame:
     """Both grids: the source FCNNs, then every (pair, seed, subject) cell.
 
@@ -422,21 +473,17 @@ def run(
         seeds: Seeds.
         subjects: Training subjects per target (:func:`target_subjects`).
         settings: The methods' options.
-        fingerprint: Data fingerprint for the grid store (the settings are added here).
-        scheduler: Grid backend (see :func:`sertl.grid.run`).
-        store: Keep finished cells on disk.
-        progress: Show progress bars.
+        grid: The runner's options (the settings are added to its fingerprint here).
 
     Returns:
         The scores, one row per method and cell (columns :data:`COLUMNS`).
     """
     pairs = [tuple(p) for p in pairs]
     opts = asdict(settings)
-    key = f"{fingerprint}|{sorted(opts.items())!r}"
-    common = dict(scheduler=scheduler, store=store, progress=progress, fingerprint=key)
+    common = (grid or GridOptions()).kwargs(f"{sorted(opts.items())!r}")
     fcnn = {}
     if "FCNN" in settings.methods:
-        trained = grid.run(
+        trained = gridlib.run(
             train_source,
             source_cells(pairs, seeds),
             name=f"{PAPER}_source",
@@ -445,7 +492,7 @@ def run(
             **common,
         )
         fcnn = {f"{r.source}/{r.seed}": r.fcnn for r in trained.itertuples()}
-    scores = grid.run(
+    scores = gridlib.run(
         cell,
         cells(pairs, seeds, subjects),
         name=PAPER,

@@ -22,9 +22,8 @@ turn the tidy scores into tables and computed sentences.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -33,11 +32,14 @@ import torch
 from scipy import stats as sps
 from sklearn.preprocessing import StandardScaler
 
-from .. import features, grid, verdict
+from .. import features, verdict
+from .. import grid as gridlib
 from ..device import stable_seed
 from ..metrics import uar
 from ..models import SiameseNet, classify, train_siamese
-from ..protocols import sample_support
+from ..protocols import FewShotSplit
+from ._base import GridOptions, digest, source_cache
+from ._base import Settings as _Settings
 
 EMOTIONS = ("angry", "happy", "sad", "fear")
 IDT, OODT = "IDT", "OODT"
@@ -92,8 +94,12 @@ def _train(
     frozen: int = 0,
     distance_weight: float = 0.0,
     batch_size: int = 64,
+    pair_seed: int | None = None,
 ) -> SiameseNet:
-    """A Siamese network trained on pairs of ``X``, seeded by ``seed``."""
+    """A Siamese network trained on pairs of ``X``, seeded by ``seed``.
+
+    The pairs are drawn with ``pair_seed`` (default: derived from ``seed``).
+    """
     torch.manual_seed(seed)
     net = SiameseNet(X.shape[1])
     if init is not None:
@@ -103,18 +109,14 @@ def _train(
         net,
         X,
         y,
-        epochs,
+        epochs=epochs,
         lr=lr,
         batch_size=batch_size,
         distance_weight=distance_weight,
-        seed=stable_seed(seed, "pairs"),
+        random_state=stable_seed(seed, "pairs") if pair_seed is None else pair_seed,
         device=device,
     )
     return net
-
-
-# One OODT model per source and process: the fine-tuning cells of a source share it.
-_BASE_CACHE: dict[tuple, tuple[dict, StandardScaler]] = {}
 
 
 def base_model(
@@ -125,9 +127,8 @@ def base_model(
     Deterministic in its arguments, so every process that needs it trains the
     same model; it is kept in memory for the process's other cells.
     """
-    digest = hashlib.sha256(np.ascontiguousarray(X).tobytes() + np.asarray(y).tobytes())
-    key = (source, epochs, lr, seed, device, digest.hexdigest())
-    if key not in _BASE_CACHE:
+
+    def train() -> tuple[dict, StandardScaler]:
         scaler = StandardScaler().fit(X)
         net = _train(
             scaler.transform(X),
@@ -137,10 +138,10 @@ def base_model(
             seed=stable_seed(seed, "oodt", source),
             device=device,
         )
-        state = {k: v.detach().cpu().clone() for k, v in net.state_dict().items()}
-        _BASE_CACHE.clear()  # one source at a time is enough; keeps memory flat
-        _BASE_CACHE[key] = (state, scaler)
-    return _BASE_CACHE[key]
+        return {k: v.detach().cpu().clone() for k, v in net.state_dict().items()}, scaler
+
+    key = ("feng_chaspari.base_model", source, epochs, lr, seed, device, digest(X, y))
+    return source_cache(key, train)
 
 
 def _uar(y_true: np.ndarray, pred: np.ndarray) -> float:
@@ -214,11 +215,14 @@ def support_draw(
         (support indices, test indices): the test set is every utterance of the
         other speakers.
     """
-    rng = np.random.default_rng(stable_seed(seed, "support", n_speakers, repeat))
-    support = sample_support(
-        y, speakers, 1, rng, n_speakers=n_speakers, per_speaker=True, classes=range(len(EMOTIONS))
+    split = FewShotSplit(
+        k=1,
+        n_speakers=n_speakers,
+        n_splits=1,
+        random_state=stable_seed(seed, "support", n_speakers, repeat),
+        classes=range(len(EMOTIONS)),
     )
-    return support, np.flatnonzero(~np.isin(speakers, speakers[support]))
+    return next(split.split(y, y, speakers))
 
 
 def finetune_cell(
@@ -325,34 +329,13 @@ def skipped_sentence(speaker_counts: Sequence[int], n_speakers: int, target: str
     )
 
 
-def run(
-    corpora: dict,
-    *,
-    target: str,
-    sources: Sequence[str],
-    source_epochs: int,
-    idt_epochs: int,
-    finetune_epochs: int,
-    speaker_counts: Sequence[int],
-    frozen_layers: Sequence[int],
-    repeats: int,
-    references: Sequence[str] = ("target",),
-    distance_weight: float = 1.0,
-    lr: float = 1e-3,
-    idt_folds: int | None = None,
-    seed: int = 0,
-    device: str = "cpu",
-    fingerprint: str = "",
-    scheduler: str | None = None,
-    store: bool = True,
-    progress: bool = True,
-) -> pd.DataFrame:
-    """Every cell of the three grids, as one tidy table (columns :data:`COLUMNS`).
+@dataclass(frozen=True)
+class Settings(_Settings):
+    """Every knob of the chapter's three grids (:meth:`from_params` reads them from its parameters).
 
-    Args:
-        corpora: From :func:`prepare`; must hold ``target`` and every source.
+    Attributes:
         target: Target corpus.
-        sources: Source corpora.
+        sources: Source corpora (those that run).
         source_epochs: Epochs of the OODT models.
         idt_epochs: Epochs of each in-domain (LOSO) model.
         finetune_epochs: Epochs of fine-tuning.
@@ -365,65 +348,168 @@ def run(
         idt_folds: Run only this many LOSO folds (random speakers); ``None``: all.
         seed: Base seed.
         device: ``"cpu"`` or ``"cuda"``.
-        fingerprint: Data fingerprint for the grid store.
-        scheduler: Grid backend (see :func:`sertl.grid.run`).
-        store: Keep finished cells on disk.
-        progress: Show progress bars.
     """
-    unknown = set(references) - set(REFERENCES)
-    if unknown:
-        raise ValueError(f"unknown references {sorted(unknown)}; known: {list(REFERENCES)}")
-    common = dict(target=target, lr=lr, seed=seed, device=device)
-    opts = dict(
-        shared={"corpora": corpora},
-        fingerprint=fingerprint,
-        scheduler=scheduler,
-        store=store,
-        progress=progress,
-    )
-    held_out = sorted(np.unique(corpora[target]["speaker"]))
-    speaker_counts = usable_speaker_counts(speaker_counts, len(held_out))
-    if idt_folds is not None:
-        held_out = sorted(np.random.default_rng(seed).choice(held_out, idt_folds, replace=False))
-    idt = grid.run(
-        idt_cell,
-        [dict(speaker=str(s), epochs=idt_epochs, **common) for s in held_out],
-        name="feng_chaspari_idt",
-        keys=["speaker"],
-        **opts,
-    )
-    oodt = grid.run(
-        oodt_cell,
-        [dict(source=s, epochs=source_epochs, **common) for s in sources],
-        name="feng_chaspari_oodt",
-        keys=["source"],
-        **opts,
-    )
-    cells = [
+
+    target: str = "ravdess"
+    sources: tuple[str, ...] = ()
+    source_epochs: int = 60
+    idt_epochs: int = 40
+    finetune_epochs: int = 30
+    speaker_counts: tuple[int, ...] = (2, 4, 6, 8, 10, 12, 14, 16, 18, 20)
+    frozen_layers: tuple[int, ...] = (0, 1, 2)
+    repeats: int = 10
+    references: tuple[str, ...] = ("target",)
+    distance_weight: float = 1.0
+    lr: float = 1e-3
+    idt_folds: int | None = None
+    seed: int = 0
+    device: str = "cpu"
+
+    def __post_init__(self) -> None:
+        for name in ("sources", "speaker_counts", "frozen_layers", "references"):
+            object.__setattr__(self, name, tuple(getattr(self, name)))
+        unknown = set(self.references) - set(REFERENCES)
+        if unknown:
+            raise ValueError(f"unknown references {sorted(unknown)}; known: {list(REFERENCES)}")
+
+
+#: The cell function of each grid.
+CELLS = {"idt": idt_cell, "oodt": oodt_cell, "finetune": finetune_cell}
+#: The key columns of each grid.
+GRID_KEYS = {"idt": ["speaker"], "oodt": ["source"], "finetune": ["source", "speakers", "repeat"]}
+
+
+def cells(corpora: Mapping[str, dict], settings: Settings) -> dict[str, list[dict]]:
+    """The cells of the three grids (``"idt"``, ``"oodt"``, ``"finetune"``)."""
+    s = settings
+    common = dict(target=s.target, lr=s.lr, seed=s.seed, device=s.device)
+    held_out = sorted(np.unique(corpora[s.target]["speaker"]))
+    speaker_counts = usable_speaker_counts(s.speaker_counts, len(held_out))
+    if s.idt_folds is not None:
+        held_out = sorted(
+            np.random.default_rng(s.seed).choice(held_out, s.idt_folds, replace=False)
+        )
+    finetune = [
         dict(
-            source=s,
+            source=src,
             speakers=int(n),
             repeat=r,
-            frozen_layers=[int(f) for f in frozen_layers],
-            references=list(references),
-            epochs=source_epochs,
-            finetune_epochs=finetune_epochs,
-            distance_weight=distance_weight,
+            frozen_layers=[int(f) for f in s.frozen_layers],
+            references=list(s.references),
+            epochs=s.source_epochs,
+            finetune_epochs=s.finetune_epochs,
+            distance_weight=s.distance_weight,
             **common,
         )
-        for s in sources
+        for src in s.sources
         for n in speaker_counts
-        for r in range(repeats)
+        for r in range(s.repeats)
     ]
-    ft = grid.run(
-        finetune_cell,
-        cells,
-        name="feng_chaspari_finetune",
-        keys=["source", "speakers", "repeat"],
-        **opts,
+    return {
+        "idt": [dict(speaker=str(h), epochs=s.idt_epochs, **common) for h in held_out],
+        "oodt": [dict(source=src, epochs=s.source_epochs, **common) for src in s.sources],
+        "finetune": finetune,
+    }
+
+
+def cell(grid_name: str, **params: object) -> list[dict]:
+    """One cell of the grid ``grid_name`` (a key of :data:`CELLS`)."""
+    return CELLS[grid_name](**params)  # type: ignore[operator]
+
+
+def run(corpora: dict, settings: Settings, *, grid: GridOptions | None = None) -> pd.DataFrame:
+    """Every cell of the three grids, as one tidy table (columns :data:`COLUMNS`).
+
+    Args:
+        corpora: From :func:`prepare`; must hold the target and every source.
+        settings: The grids' knobs.
+        grid: The runner's options (fingerprint, scheduler, store, progress).
+    """
+    opts = (grid or GridOptions()).kwargs()
+    tables = [
+        gridlib.run(
+            CELLS[name],
+            plan,
+            name=f"feng_chaspari_{name}",
+            keys=GRID_KEYS[name],
+            shared={"corpora": corpora},
+            **opts,
+        )
+        for name, plan in cells(corpora, settings).items()
+    ]
+    return pd.concat([t[COLUMNS] for t in tables if len(t)], ignore_index=True)
+
+
+def fit_predict(
+    method: str,
+    x_source: np.ndarray,
+    y_source: np.ndarray,
+    x_support: np.ndarray,
+    y_support: np.ndarray,
+    x_test: np.ndarray,
+    *,
+    model: tuple[dict, StandardScaler],
+    finetune_epochs: int = 30,
+    lr: float = 1e-3,
+    frozen: int = 0,
+    distance_weight: float = 1.0,
+    batch_size: int = 32,
+    device: str = "cpu",
+    random_state: int = 0,
+    pair_seed: int | None = None,
+) -> np.ndarray:
+    """The OODT model, or its fine-tuning on labelled target speech, on the test speech.
+
+    OODT compares each test utterance with the source's; after fine-tuning (with
+    or without the distance loss) the model compares with the labelled target
+    speech, the paper's reading.
+
+    Args:
+        method: :data:`OODT`, :data:`FT` or :data:`FT_LOSS`.
+        x_source: Source features (OODT's references).
+        y_source: Their labels (integers).
+        x_support: Labelled target features (fine-tuning only).
+        y_support: Their labels.
+        x_test: Test features.
+        model: The source stage, :func:`base_model`'s (state dict, scaler).
+        finetune_epochs: Epochs of fine-tuning.
+        lr: Its learning rate.
+        frozen: Extractor layers frozen while fine-tuning.
+        distance_weight: Weight of the distance loss (:data:`FT_LOSS` only).
+        batch_size: Fine-tuning mini-batch size.
+        device: Torch device.
+        random_state: Seed of the fine-tuned network.
+        pair_seed: Seed of its pairs (default: derived from ``random_state``).
+
+    Returns:
+        Predicted labels (the coding of ``y_source``/``y_support``).
+    """
+    state, scaler = model
+    if method == OODT:
+        net = SiameseNet(x_source.shape[1])
+        net.load_state_dict(state)
+        refs = scaler.transform(x_source)
+        return classify(net, scaler.transform(x_test), refs, np.asarray(y_source), device)
+    if method not in (FT, FT_LOSS):
+        raise ValueError(f"unknown method {method!r}; known: {[OODT, FT, FT_LOSS]}")
+    if len(y_support) == 0:
+        raise ValueError(f"{method} needs labelled target speech")
+    xq = scaler.transform(x_support).astype(np.float32)
+    # both arms start from the same model and see the same pairs: only the loss differs
+    net = _train(
+        xq,
+        np.asarray(y_support),
+        finetune_epochs,
+        lr=lr,
+        seed=random_state,
+        device=device,
+        init=state,
+        frozen=frozen,
+        distance_weight=distance_weight if method == FT_LOSS else 0.0,
+        batch_size=batch_size,
+        pair_seed=pair_seed,
     )
-    scores = pd.concat([t[COLUMNS] for t in (idt, oodt, ft) if len(t)], ignore_index=True)
-    return scores
+    return classify(net, scaler.transform(x_test), xq, np.asarray(y_support), device)
 
 
 # ---------------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -34,6 +35,7 @@ from ..models.lian import (
     train_pairwise,
     train_softmax,
 )
+from ._base import Settings as _Settings
 
 EMOTIONS = ("angry", "happy", "sad", "neutral")
 PAIRWISE = "pairwise discriminative task"
@@ -616,3 +618,122 @@ def scale_table(columns: Mapping[str, Mapping[str, object]]) -> pd.DataFrame:
     frame = pd.DataFrame({k: {q: text(v) for q, v in col.items()} for k, col in columns.items()})
     frame.index.name = "setting"
     return frame
+
+
+# ---------------------------------------------------------------------------------------
+# one method for other experiments (chapter 08)
+
+
+@dataclass(frozen=True)
+class Settings(_Settings):
+    """The pairwise task's options when another experiment runs it (:func:`fit_predict`).
+
+    Attributes:
+        conv: Encoder layers ``(channels, kernel, stride)``.
+        epochs: Epochs of the pairwise task.
+        pairs_per_epoch: Pairs per epoch.
+        batch_size: Pairs per mini-batch.
+        lr: Learning rate.
+        weight: Weight of the pairwise loss against the distance term.
+        margin: Margin of the distance term.
+        device: Torch device.
+    """
+
+    conv: tuple = ((8, 5, 3), (16, 3, 2), (16, 3, 2), (32, 3, 2), (32, 3, 2))
+    epochs: int = 10
+    pairs_per_epoch: int = 640
+    batch_size: int = 32
+    lr: float = 3e-4
+    weight: float = 0.9
+    margin: float = 0.1
+    device: str = "cpu"
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "conv", tuple(tuple(c) for c in self.conv))
+
+
+def source_model(
+    x_train: np.ndarray,
+    y_train: np.ndarray,
+    speakers_train: np.ndarray,
+    *,
+    settings: Settings,
+    random_state: int,
+) -> tuple:
+    """The encoder of the pairwise task and its spectrogram normalisation.
+
+    A fifth of the speakers (at least one, drawn with ``random_state``) validate
+    the pairwise task; the others train it and fit the normalisation.
+
+    Returns:
+        (encoder on the CPU, :class:`~sertl.models.lian.SpectrogramNorm`).
+    """
+    classes = np.unique(np.asarray(y_train).astype(str))
+    y = np.searchsorted(classes, np.asarray(y_train).astype(str))
+    speakers_train = np.asarray(speakers_train)
+    spk = np.unique(speakers_train)
+    rng = np.random.default_rng(random_state)
+    val_spk = rng.choice(spk, size=max(1, len(spk) // 5), replace=False)
+    val = np.flatnonzero(np.isin(speakers_train, val_spk))
+    train = np.flatnonzero(~np.isin(speakers_train, val_spk))
+    norm = SpectrogramNorm().fit(np.asarray(x_train[train], np.float32))
+    x = np.ascontiguousarray(norm.transform(np.asarray(x_train, np.float32)))
+    encoder, _ = train_pairwise(
+        x,
+        y,
+        train,
+        val,
+        settings.epochs,
+        settings.pairs_per_epoch,
+        settings.batch_size,
+        settings.lr,
+        settings.weight,
+        settings.margin,
+        [tuple(c) for c in settings.conv],
+        settings.device,
+        random_state,
+    )
+    return encoder.cpu(), norm
+
+
+def fit_predict(
+    x_train: np.ndarray,
+    y_train: np.ndarray,
+    speakers_train: np.ndarray,
+    x_test: np.ndarray,
+    *,
+    settings: Settings,
+    random_state: int,
+    model: tuple | None = None,
+) -> np.ndarray:
+    """The pairwise embedding + SVM: trained on labelled speech, the test speech's emotions.
+
+    Args:
+        x_train: Training spectrograms (already cropped).
+        y_train: Their emotions (names).
+        speakers_train: Their speakers (a fifth validates the pairwise task).
+        x_test: Test spectrograms.
+        settings: The pairwise task's options.
+        random_state: Seed of the validation speakers, the encoder and the SVM.
+        model: :func:`source_model`'s (encoder, norm) for these training data, if
+            already trained (it is then not retrained).
+
+    Returns:
+        Predicted emotion names, one per test row. The SVM sees every training
+        utterance (training and validation speakers).
+    """
+    import torch
+
+    names = np.unique(np.asarray(y_train).astype(str))
+    y = np.searchsorted(names, np.asarray(y_train).astype(str))
+    if model is None:
+        model = source_model(
+            x_train, y_train, speakers_train, settings=settings, random_state=random_state
+        )
+    encoder, norm = model
+    dev = settings.device
+    encoder = encoder.to(dev)
+    xs = torch.as_tensor(np.ascontiguousarray(norm.transform(np.asarray(x_train, np.float32))))
+    xt = torch.as_tensor(np.ascontiguousarray(norm.transform(np.asarray(x_test, np.float32))))
+    emb_s, emb_t = embed(encoder, xs.to(dev), dev), embed(encoder, xt.to(dev), dev)
+    return names[svm_uar(emb_s, y, emb_t, np.zeros(len(emb_t), int), random_state)[1]]

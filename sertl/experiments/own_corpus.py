@@ -231,6 +231,8 @@ def findings(results: pd.DataFrame, target: str, data_kind: str) -> list[str]:
     out = []
     top = best(results)
     per = per_speaker(results, top)
+    whole_rows = results[(results["scope"] == "corpus") & (results["train"] != WITHIN)]
+    n_settings = len(whole_rows.groupby(["train", "features", "classifier", "standardise"]))
     where = f"on {data_kind} data"
     whole = f"UAR {top['uar'] * 100:.1f} % on all of {target}"
     if len(per):
@@ -239,7 +241,8 @@ def findings(results: pd.DataFrame, target: str, data_kind: str) -> list[str]:
     out.append(
         f"Best cross-corpus setting {where}: trained on **{top['train']}** with "
         f"{top['features']}, {top['classifier']}, {SCALING_WORDS[top['standardise']]}: "
-        f"{whole}."
+        f"{whole}. It is the best of {n_settings} settings on these same test speakers, so "
+        "its score is optimistic; the whole grid is in the table above."
     )
     if (results["train"] == WITHIN).any():
         ref = best(results, within=True)

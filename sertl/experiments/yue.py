@@ -45,6 +45,8 @@ from ..models import (
     train_head,
 )
 from ..protocols import LeaveOneSessionOut, SpeakerFolds, sample_support
+from ._base import GridOptions
+from ._base import Settings as _Settings
 
 PAPER = "yue"
 EMOTIONS: tuple[str, ...] = tuple(emotions.FOUR_CLASS["yue"])
@@ -202,7 +204,7 @@ def prepare(
 # the grid
 
 
-def grid(
+def cells(
     pairs: Sequence[tuple[str, str]],
     extractors: Sequence[str],
     seeds: Sequence[int],
@@ -248,6 +250,10 @@ def grid(
     return cells
 
 
+#: The former name of :func:`cells` (it shadowed :mod:`sertl.grid`).
+grid = cells
+
+
 def head_key(source: str, extractor: str, method: str, seed: int) -> str:
     """The name of one source-pre-trained head in the ``pretrained`` mapping."""
     return f"{source}|{extractor}|{method}|{seed}"
@@ -273,10 +279,10 @@ def _pretrain_head(source, extractor, method, seed, X, labels, hp) -> FewShotHea
         head,
         x_src,
         labels[source],
-        hp["pretrain_epochs"],
-        hp["lr"],
-        metric_loss(method, hp),
-        seed=stable_seed(seed, "pre", source, extractor, method),
+        epochs=hp["pretrain_epochs"],
+        lr=hp["lr"],
+        metric=metric_loss(method, hp),
+        random_state=stable_seed(seed, "pre", source, extractor, method),
         device=hp.get("device", "cpu"),
     )
     return head
@@ -378,11 +384,11 @@ def fit_fold(
             head,
             x_tgt[support],
             y_tgt[support],
-            hp["finetune_epochs"],
-            hp["finetune_lr"],
-            metric_loss(method, hp),
+            epochs=hp["finetune_epochs"],
+            lr=hp["finetune_lr"],
+            metric=metric_loss(method, hp),
             batch_size=64,
-            seed=stable_seed(seed, "ft", source, target, fold, k),
+            random_state=stable_seed(seed, "ft", source, target, fold, k),
             device=device,
         )
         linear, emb = predict_head(head, x_tgt[test], device)
@@ -434,50 +440,76 @@ def cell(**params: object) -> list[dict]:
     return rows
 
 
+@dataclass(frozen=True)
+class Settings(_Settings):
+    """The cells' hyper-parameters (:meth:`from_params` reads them from the chapter's).
+
+    Attributes:
+        pretrain_epochs: Epochs of a head on the labelled source.
+        finetune_epochs: Epochs of fine-tuning on the support set.
+        lr: Learning rate on the source.
+        finetune_lr: Learning rate of fine-tuning.
+        margin: FSTL's margin.
+        kappa: FSTL's weight of the metric loss.
+        alpha: EMOFSL's alpha.
+        beta: EMOFSL's beta.
+        kappa1: EMOFSL's kappa1.
+        kappa2: EMOFSL's kappa2.
+        valence_weight: Weight of valence in the emotion distances.
+        pn_threshold: Distance above which two emotions are a pure-negative pair.
+        device: Torch device.
+    """
+
+    pretrain_epochs: int = 40
+    finetune_epochs: int = 60
+    lr: float = 1e-3
+    finetune_lr: float = 5e-4
+    margin: float = 1.0
+    kappa: float = 0.5
+    alpha: float = 2.0
+    beta: float = 1.0
+    kappa1: float = 0.5
+    kappa2: float = 0.5
+    valence_weight: float = 0.5
+    pn_threshold: float = 1.0
+    device: str = "cpu"
+
+    def hp(self) -> dict:
+        """The plain dict the cells share: these values, the PN pairs and the prior distances."""
+        hp = {k: v for k, v in self.as_dict().items() if k != "device"}
+        hp["pn_index"] = pure_negative_index(hp["valence_weight"], hp["pn_threshold"])
+        prior = emotions.emotion_distance(EMOTIONS, hp["valence_weight"])
+        hp["prior"] = prior.to_numpy().tolist()
+        hp["device"] = self.device
+        return hp
+
+
 def hyperparameters(params: Mapping, device: str = "cpu") -> dict:
-    """The cells' hyper-parameters from the chapter's parameters (with PN pairs and prior)."""
-    names = (
-        "pretrain_epochs",
-        "finetune_epochs",
-        "lr",
-        "finetune_lr",
-        "margin",
-        "kappa",
-        "alpha",
-        "beta",
-        "kappa1",
-        "kappa2",
-        "valence_weight",
-        "pn_threshold",
-    )
-    hp = {n: params[n] for n in names}
-    hp["pn_index"] = pure_negative_index(hp["valence_weight"], hp["pn_threshold"])
-    hp["prior"] = emotions.emotion_distance(EMOTIONS, hp["valence_weight"]).to_numpy().tolist()
-    hp["device"] = device
-    return hp
+    """The cells' hyper-parameters from the chapter's parameters (with PN pairs and prior).
+
+    Every field of :class:`Settings` must be among ``params``.
+    """
+    missing = [f for f in Settings.__dataclass_fields__ if f != "device" and f not in params]
+    if missing:
+        raise KeyError(f"parameters {missing} are missing")
+    return Settings.from_params(params, device=device).hp()
 
 
 def run(
     prepared: Prepared,
     cells: Sequence[Mapping],
-    hp: Mapping,
+    hp: Mapping | Settings,
     *,
-    fingerprint: str = "",
-    scheduler: str | None = None,
-    store: bool = True,
-    progress: bool = True,
+    grid: GridOptions | None = None,
 ) -> pd.DataFrame:
     """Both stages through :func:`sertl.grid.run`: the source heads, then the cells.
 
-    ``hp`` is part of both stages' store keys.
+    ``hp`` (a :class:`Settings` or its :meth:`Settings.hp`) is part of both stages'
+    store keys.
     """
-    shared = {**prepared.shared(), "hp": dict(hp)}
-    common = dict(
-        fingerprint=f"{fingerprint}|{sorted(hp.items())}",
-        scheduler=scheduler,
-        store=store,
-        progress=progress,
-    )
+    hp = hp.hp() if isinstance(hp, Settings) else dict(hp)
+    shared = {**prepared.shared(), "hp": hp}
+    common = (grid or GridOptions()).kwargs(f"{sorted(hp.items())}")
     heads = gridlib.run(
         pretrain,
         pretrain_cells(cells),
@@ -497,6 +529,95 @@ def run(
         shared={**shared, "pretrained": pretrained},
         **common,
     )
+
+
+def source_model(
+    method: str,
+    x: np.ndarray,
+    y: np.ndarray,
+    *,
+    hp: Mapping,
+    epochs: int,
+    init_seed: int,
+    random_state: int,
+    device: str = "cpu",
+) -> tuple[FewShotHead, StandardScaler]:
+    """A head trained on the whole labelled source with ``method``'s loss (the source stage).
+
+    Args:
+        method: ``"BTL"``, ``"FSTL"`` or ``"EMOFSL"``.
+        x: Source features (standardised here; the scaler is returned).
+        y: Source labels (indices into :data:`EMOTIONS`).
+        hp: ``lr`` and the loss settings (:meth:`Settings.hp`).
+        epochs: Training epochs.
+        init_seed: Seed of the initial weights (the same for the three methods: paired).
+        random_state: Seed of the mini-batches.
+        device: Torch device.
+    """
+    scaler = StandardScaler().fit(x)
+    torch.manual_seed(init_seed)
+    head = FewShotHead(x.shape[1], len(EMOTIONS))
+    train_head(
+        head,
+        scaler.transform(x).astype(np.float32),
+        y,
+        epochs=epochs,
+        lr=hp["lr"],
+        metric=metric_loss(method, hp),
+        random_state=random_state,
+        device=device,
+    )
+    return head.cpu(), scaler
+
+
+def fit_predict(
+    method: str,
+    x_source: np.ndarray,
+    y_source: np.ndarray,
+    x_support: np.ndarray,
+    y_support: np.ndarray,
+    x_test: np.ndarray,
+    *,
+    model: tuple[FewShotHead, StandardScaler],
+    hp: Mapping,
+    epochs: int,
+    random_state: int,
+    device: str = "cpu",
+) -> np.ndarray:
+    """The source head fine-tuned on the support set; test speech by nearest prototype.
+
+    Args:
+        method: ``"BTL"``, ``"FSTL"`` or ``"EMOFSL"``.
+        x_source: Source features (their stage is ``model``; kept for one signature).
+        y_source: Source labels.
+        x_support: Labelled target features.
+        y_support: Their labels (indices into :data:`EMOTIONS`).
+        x_test: Test features.
+        model: :func:`source_model`'s (head, scaler); the head is copied, not changed.
+        hp: ``finetune_lr`` and the loss settings.
+        epochs: Fine-tuning epochs.
+        random_state: Seed of the mini-batches.
+        device: Torch device.
+
+    Returns:
+        Predicted labels (indices into :data:`EMOTIONS`).
+    """
+    del x_source, y_source  # in the source stage
+    head, scaler = model
+    head = clone(head)
+    xq = scaler.transform(x_support).astype(np.float32)
+    train_head(
+        head,
+        xq,
+        y_support,
+        epochs=epochs,
+        lr=hp["finetune_lr"],
+        metric=metric_loss(method, hp),
+        random_state=random_state,
+        device=device,
+    )
+    xt = scaler.transform(x_test).astype(np.float32)
+    return predict_prototype(head, xq, y_support, xt, device)[0]
 
 
 # ---------------------------------------------------------------------------------------

@@ -24,11 +24,12 @@ def fit_torch_classifier(
     model,
     X: np.ndarray,
     y: np.ndarray,
+    *,
     epochs: int,
     lr: float,
     batch_size: int,
     device: str,
-    seed: int,
+    random_state: int,
     params=None,
 ) -> list[float]:
     """Train ``model`` with Adam and cross-entropy on (X, integer y); returns epoch losses.
@@ -41,7 +42,7 @@ def fit_torch_classifier(
         lr: Learning rate.
         batch_size: Mini-batch size.
         device: Torch device.
-        seed: Seed of the batch order.
+        random_state: Seed of the batch order.
         params: The parameters to update (default all; frozen layers are left out).
     """
     import torch
@@ -51,7 +52,7 @@ def fit_torch_classifier(
     yt = torch.as_tensor(y, dtype=torch.long, device=device)
     optim = torch.optim.Adam(params if params is not None else model.parameters(), lr=lr)
     loss_fn = torch.nn.CrossEntropyLoss()
-    gen = torch.Generator().manual_seed(seed)
+    gen = torch.Generator().manual_seed(random_state)
     return minibatch_epochs(
         model,
         xt,
@@ -108,7 +109,7 @@ class TransferFCNN(_TorchClassifier):
         batch_size: Mini-batch size.
         target: The domain name of the target's rows in ``fit(..., domain=...)``.
         device: ``"auto"``, ``"cpu"`` or ``"cuda"``.
-        seed: Seed of the initial weights and of the batch order.
+        random_state: Seed of the initial weights and of the batch order.
 
     Attributes:
         classes_: The source's emotions (the output units).
@@ -128,7 +129,7 @@ class TransferFCNN(_TorchClassifier):
         batch_size: int = 32,
         target: str = "target",
         device: str = "auto",
-        seed: int = 0,
+        random_state: int = 0,
     ) -> None:
         self.hidden = hidden
         self.epochs = epochs
@@ -137,7 +138,7 @@ class TransferFCNN(_TorchClassifier):
         self.batch_size = batch_size
         self.target = target
         self.device = device
-        self.seed = seed
+        self.random_state = random_state
 
     def _prepare(self, X: np.ndarray) -> np.ndarray:
         return self.scaler_.transform(np.asarray(X, float))
@@ -163,7 +164,7 @@ class TransferFCNN(_TorchClassifier):
         is_target = np.zeros(len(X), bool) if domain is None else np.asarray(domain) == self.target
         xs, ys = X[~is_target], y[~is_target]
         self.device_ = resolve_device(self.device)
-        torch.manual_seed(self.seed)
+        torch.manual_seed(self.random_state)
         self.scaler_ = StandardScaler().fit(xs)
         self.classes_ = np.unique(ys)
         layers, width = [], X.shape[1]
@@ -175,11 +176,11 @@ class TransferFCNN(_TorchClassifier):
             self.net_,
             self._prepare(xs),
             self._encode(ys),
-            self.epochs,
-            self.lr,
-            self.batch_size,
-            self.device_,
-            self.seed,
+            epochs=self.epochs,
+            lr=self.lr,
+            batch_size=self.batch_size,
+            device=self.device_,
+            random_state=self.random_state,
         )
         self.target_loss_ = []
         self.n_features_in_ = X.shape[1]
@@ -212,11 +213,11 @@ class TransferFCNN(_TorchClassifier):
             self.net_,
             self._prepare(X),
             self._encode(y),
-            self.fine_tune_epochs,
-            self.lr,
-            self.batch_size,
-            self.device_,
-            self.seed + 1,
+            epochs=self.fine_tune_epochs,
+            lr=self.lr,
+            batch_size=self.batch_size,
+            device=self.device_,
+            random_state=self.random_state + 1,
             params=self.net_[-1].parameters(),
         )
 
@@ -238,7 +239,7 @@ class DBNClassifier(_TorchClassifier):
         lr: Adam learning rate for fine-tuning.
         batch_size: Mini-batch size.
         device: ``"auto"``, ``"cpu"`` or ``"cuda"``.
-        seed: Seed of the RBMs, the output layer and the batch order.
+        random_state: Seed of the RBMs, the output layer and the batch order.
 
     Attributes:
         classes_: The emotions.
@@ -257,7 +258,7 @@ class DBNClassifier(_TorchClassifier):
         lr: float = 1e-3,
         batch_size: int = 32,
         device: str = "auto",
-        seed: int = 0,
+        random_state: int = 0,
     ) -> None:
         self.hidden = hidden
         self.rbm_epochs = rbm_epochs
@@ -266,7 +267,7 @@ class DBNClassifier(_TorchClassifier):
         self.lr = lr
         self.batch_size = batch_size
         self.device = device
-        self.seed = seed
+        self.random_state = random_state
 
     def _prepare(self, X: np.ndarray) -> np.ndarray:
         return np.clip(self.scaler_.transform(np.asarray(X, float)), 0.0, 1.0)
@@ -277,7 +278,7 @@ class DBNClassifier(_TorchClassifier):
 
         X, y = np.asarray(X, float), np.asarray(y)
         self.device_ = resolve_device(self.device)
-        torch.manual_seed(self.seed)
+        torch.manual_seed(self.random_state)
         self.scaler_ = MinMaxScaler().fit(X)
         self.classes_ = np.unique(y)
         h = self._prepare(X)
@@ -288,7 +289,7 @@ class DBNClassifier(_TorchClassifier):
                 learning_rate=self.rbm_lr,
                 n_iter=self.rbm_epochs,
                 batch_size=self.batch_size,
-                random_state=self.seed + i,
+                random_state=self.random_state + i,
             )
             rbm.fit(h)
             linear = torch.nn.Linear(h.shape[1], size)
@@ -302,11 +303,11 @@ class DBNClassifier(_TorchClassifier):
             self.net_,
             self._prepare(X),
             self._encode(y),
-            self.epochs,
-            self.lr,
-            self.batch_size,
-            self.device_,
-            self.seed,
+            epochs=self.epochs,
+            lr=self.lr,
+            batch_size=self.batch_size,
+            device=self.device_,
+            random_state=self.random_state,
         )
         self.n_features_in_ = X.shape[1]
         return self

@@ -45,12 +45,13 @@ def train_head(
     model: FewShotHead,
     x: np.ndarray,
     y: np.ndarray,
+    *,
     epochs: int,
     lr: float = 1e-3,
     metric: nn.Module | None = None,
     metric_weight: float = 1.0,
     batch_size: int = 64,
-    seed: int = 0,
+    random_state: int = 0,
     device: str = "cpu",
 ) -> list[float]:
     """Cross-entropy, plus ``metric_weight`` times a metric loss on the embeddings when given.
@@ -64,14 +65,14 @@ def train_head(
         metric: A pair loss on the embeddings (``loss(embeddings, labels)``), or None.
         metric_weight: Its weight beside the cross-entropy.
         batch_size: Mini-batch size.
-        seed: Seeds the initial order and dropout.
+        random_state: Seeds the initial order and dropout.
         device: Torch device.
 
     Returns:
         The loss per epoch.
     """
-    torch.manual_seed(seed)
-    rng = np.random.default_rng(seed)
+    torch.manual_seed(random_state)
+    rng = np.random.default_rng(random_state)
     model.to(device).train()
     xt = torch.as_tensor(np.array(x), dtype=torch.float32, device=device)
     yt = torch.as_tensor(np.array(y), dtype=torch.long, device=device)

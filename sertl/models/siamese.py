@@ -81,11 +81,12 @@ def train_siamese(
     model: SiameseNet,
     x: np.ndarray,
     y: np.ndarray,
+    *,
     epochs: int,
     lr: float = 1e-3,
     batch_size: int = 64,
     distance_weight: float = 0.0,
-    seed: int = 0,
+    random_state: int = 0,
     device: str = "cpu",
 ) -> list[dict]:
     """Train on balanced pairs with binary cross-entropy, optionally plus the distance loss.
@@ -98,7 +99,7 @@ def train_siamese(
         One record per epoch: the mean pair loss and distance loss.
     """
     model.to(device).train()
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(random_state)
     params = [p for p in model.parameters() if p.requires_grad]
     optim = torch.optim.Adam(params, lr=lr)
     bce, ratio = nn.BCEWithLogitsLoss(), DistanceRatioLoss()

@@ -6,6 +6,7 @@ import pytest
 
 from sertl import corpora as corpus_registry
 from sertl import papers, verdict
+from sertl.experiments import GridOptions
 from sertl.experiments import andova_lustrek as al
 
 EMOTIONS = np.array(al.EMOTIONS)
@@ -50,9 +51,7 @@ def scores(corpora: dict) -> pd.DataFrame:
         seeds=[0, 1],
         subjects=al.target_subjects(corpora, ["savee"]),
         settings=TINY,
-        scheduler="sequential",
-        store=False,
-        progress=False,
+        grid=GridOptions(scheduler="sequential", store=False, progress=False),
     )
 
 
@@ -209,9 +208,7 @@ def test_the_chapter_grid_runs_on_the_synthetic_corpora():
         seeds=[0],
         subjects=al.target_subjects(data, ["savee"], max_subjects=2),
         settings=settings,
-        scheduler="sequential",
-        store=False,
-        progress=False,
+        grid=GridOptions(scheduler="sequential", store=False, progress=False),
     )
     assert len(scores) == 2 * 3 and list(scores.columns) == al.COLUMNS
     assert scores["accuracy"].notna().all()
@@ -221,7 +218,7 @@ def test_fit_predict_runs_each_method_and_says_what_it_cannot(corpora: dict):
     src, tgt = corpora["emodb"], corpora["savee"]
     train = tgt["speaker"] == "s0"
     args = (src["X"], src["y"], tgt["X"][train], tgt["y"][train], tgt["X"][~train])
-    opts = dict(seed=0, n_trees=8, max_depth=4, dbn={"hidden": (8,), "epochs": 1})
+    opts = dict(random_state=0, n_trees=8, max_depth=4, dbn={"hidden": (8,), "epochs": 1})
     for method in set(al.METHODS) - {"FCNN"}:
         pred = al.fit_predict(method, *args, **opts)
         assert len(pred) == (~train).sum() and set(pred) <= set(al.EMOTIONS), method

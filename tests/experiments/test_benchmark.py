@@ -6,7 +6,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from sertl.device import stable_seed
+from sertl.experiments import GridOptions, lian
 from sertl.experiments import benchmark as bench
+from sertl.experiments._base import clear_source_cache
 
 TINY = bench.Settings(
     n_trees=10,
@@ -143,13 +146,13 @@ def test_every_method_runs_one_cell(data, method):
 def test_shared_source_models_give_the_cells_own_numbers(data):
     methods = ["OODT (Siamese)", "Siamese fine-tuning", "BTL", "FCNN"]
     models = bench.source_models(
-        data, ["a"], methods, TINY, 0, scheduler="sequential", store=False, progress=False
+        data, ["a"], methods, TINY, 0, grid=GridOptions("", "sequential", False, False)
     )
     assert set(models) == {("a", "siamese"), ("a", "head:BTL"), ("a", "fcnn")}
     plan = bench.cells([("a", "b")], methods, [2], 1, 0)
-    kw = {"scheduler": "sequential", "store": False, "progress": False}
+    kw = {"grid": GridOptions(scheduler="sequential", store=False, progress=False)}
     with_models = bench.run(data, plan, TINY, models=models, **kw)
-    bench._SOURCE_CACHE.clear()
+    clear_source_cache()
     without = bench.run(data, plan, TINY, **kw)
     pd.testing.assert_series_equal(with_models["uar"], without["uar"])
 
@@ -292,3 +295,34 @@ def test_emobox_standardisation_sets_both_side_by_side():
     assert bench.emobox_standardisation(ours) == [
         "a→b: IS10 + SVM 25.0 % without, 60.0 % (listed speech), 55.0 % (all their speech) with."
     ]
+
+
+def test_registry_calls_the_paper_modules_and_trains_nothing_itself(data):
+    """The pairwise method is lian.fit_predict; the settings come from params in one call."""
+    assert all(callable(m.fit) for m in bench.METHODS.values())
+    assert bench.SOURCE_KINDS["FCNN"] == "fcnn" and "RF scenario 1" not in bench.SOURCE_KINDS
+    params = {**TINY.as_dict(), "corpora": ["a", "b"], "draws": 5, "device": "auto"}
+    assert bench.Settings.from_params(params, device="cpu") == TINY
+    a, b = data["a"], data["b"]
+    xs, xt = a["X"]["spectrogram"], b["X"]["spectrogram"]
+    ours = bench.predict(
+        "pairwise embedding + SVM",
+        xs,
+        a["y"],
+        xt[:0],
+        b["y"][:0],
+        xt,
+        source_speakers=a["speaker"],
+        test_speakers=b["speaker"],
+        settings=TINY,
+        seed=0,
+        source="a",
+    )
+    own = stable_seed(0, "a", "pairwise")
+    theirs = lian.fit_predict(xs, a["y"], a["speaker"], xt, settings=TINY.lian(), random_state=own)
+    np.testing.assert_array_equal(ours, theirs)
+    assert set(theirs) <= set(bench.EMOTIONS)
+
+
+def test_prepare_imports_its_helpers_and_takes_no_corpus():
+    assert bench.prepare({}, list(bench.METHODS)) == {}

@@ -3,7 +3,11 @@ import pandas as pd
 import pytest
 
 from sertl import papers
+from sertl.device import stable_seed
+from sertl.experiments import GridOptions
 from sertl.experiments import feng_chaspari as fc
+from sertl.experiments._base import clear_source_cache
+from sertl.metrics import uar
 
 
 def _corpus(n_speakers: int, n_per: int, shift: float, seed: int) -> dict:
@@ -27,8 +31,7 @@ def corpora() -> dict:
 
 @pytest.fixture(scope="module")
 def scores(corpora: dict) -> pd.DataFrame:
-    return fc.run(
-        corpora,
+    settings = fc.Settings(
         target="ravdess",
         sources=["emodb", "savee"],
         source_epochs=2,
@@ -39,9 +42,11 @@ def scores(corpora: dict) -> pd.DataFrame:
         repeats=2,
         references=["target", "source+target"],
         idt_folds=3,
-        scheduler="sequential",
-        store=False,
-        progress=False,
+    )
+    return fc.run(
+        corpora,
+        settings,
+        grid=GridOptions(scheduler="sequential", store=False, progress=False),
     )
 
 
@@ -89,9 +94,9 @@ def test_cells_are_deterministic(corpora):
         device="cpu",
         corpora=corpora,
     )
-    fc._BASE_CACHE.clear()
+    clear_source_cache()
     first = pd.DataFrame(fc.finetune_cell(**args))
-    fc._BASE_CACHE.clear()
+    clear_source_cache()
     assert first.equals(pd.DataFrame(fc.finetune_cell(**args)))
 
 
@@ -104,18 +109,7 @@ def test_references_change_only_what_the_test_utterances_are_compared_with(score
 
 def test_unknown_references_are_refused(corpora):
     with pytest.raises(ValueError, match="unknown references"):
-        fc.run(
-            corpora,
-            target="ravdess",
-            sources=["emodb"],
-            source_epochs=1,
-            idt_epochs=1,
-            finetune_epochs=1,
-            speaker_counts=[1],
-            frozen_layers=[0],
-            repeats=1,
-            references=["source"],
-        )
+        fc.Settings(target="ravdess", sources=["emodb"], references=["source"])
 
 
 def test_verdicts_cover_every_published_cell(scores):
@@ -196,3 +190,42 @@ def test_embedding_map_pca_and_unknown():
     assert fc.embedding_map(emb, "pca").shape == (20, 2)
     with pytest.raises(ValueError, match="unknown embedding map"):
         fc.embedding_map(emb, "tsne")
+
+
+def test_settings_from_params_and_fit_predict_give_the_cells_predictions(corpora):
+    params = {"target": "ravdess", "sources": ["emodb"], "repeats": 2, "stand_ins": {}, "seed": 3}
+    settings = fc.Settings.from_params(params, device="cpu")
+    assert settings.sources == ("emodb",) and settings.seed == 3 and settings.repeats == 2
+    src, tgt = corpora["emodb"], corpora["ravdess"]
+    common = dict(epochs=2, lr=1e-3, seed=3, device="cpu")
+    rows = fc.finetune_cell(
+        source="emodb",
+        target="ravdess",
+        speakers=2,
+        repeat=0,
+        frozen_layers=[1],
+        references=["target"],
+        finetune_epochs=2,
+        distance_weight=1.0,
+        corpora=corpora,
+        **common,
+    )
+    uars = {r["method"]: r["uar"] for r in rows}
+    model = fc.base_model(src["X"], src["y"], source="emodb", **common)
+    support, test = fc.support_draw(tgt["y"], tgt["speaker"], 2, repeat=0, seed=3)
+    for method in (fc.OODT, fc.FT, fc.FT_LOSS):
+        pred = fc.fit_predict(
+            method,
+            src["X"],
+            src["y"],
+            tgt["X"][support],
+            tgt["y"][support],
+            tgt["X"][test],
+            model=model,
+            finetune_epochs=2,
+            frozen=1,
+            random_state=stable_seed(3, "ft", "emodb", 2, 0),
+        )
+        assert 100 * uar(tgt["y"][test], pred) == uars[method], method
+    with pytest.raises(ValueError, match="needs labelled target speech"):
+        fc.fit_predict(fc.FT, src["X"], src["y"], src["X"][:0], src["y"][:0], src["X"], model=model)

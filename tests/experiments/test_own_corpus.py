@@ -62,7 +62,7 @@ def test_per_speaker_standardisation_removes_a_speaker_shift(data):
     assert table.loc[("src", "f", "svm"), "speaker"] > table.loc[("src", "f", "svm"), "source"] + 20
     assert oc.best(results)["standardise"] == "speaker"
     sentences = oc.findings(results, "mine", "synthetic")
-    assert "on synthetic data" in sentences[0] and "bootstrap over 6 speakers" in sentences[0]
+    assert "on synthetic data" in sentences[0] and "t-interval over 6 speakers" in sentences[0]
     assert "% on all of mine" in sentences[0]
     assert "per-speaker standardisation is better" in sentences[-1]
 

@@ -23,7 +23,17 @@ def test_fit_torch_classifier_lowers_the_loss_and_leaves_frozen_parameters():
     torch.manual_seed(0)
     net = torch.nn.Sequential(torch.nn.Linear(12, 8), torch.nn.Tanh(), torch.nn.Linear(8, 4))
     first = net[0].weight.detach().clone()
-    losses = fit_torch_classifier(net, x, y, 20, 1e-2, 8, "cpu", 0, params=net[2].parameters())
+    losses = fit_torch_classifier(
+        net,
+        x,
+        y,
+        epochs=20,
+        lr=1e-2,
+        batch_size=8,
+        device="cpu",
+        random_state=0,
+        params=net[2].parameters(),
+    )
     assert losses[-1] < 0.5 * losses[0]
     assert torch.equal(net[0].weight, first)
 
@@ -47,7 +57,9 @@ def test_transfer_fcnn_fine_tunes_only_the_output_layer_of_a_copy():
 def test_transfer_fcnn_fit_with_target_equals_fit_then_fine_tune():
     xs, ys = _blobs(0, 40)
     xt, yt = _blobs(1, 8, shift=1.0)
-    kw = dict(hidden=(16, 8), epochs=5, fine_tune_epochs=5, batch_size=8, device="cpu", seed=3)
+    kw = dict(
+        hidden=(16, 8), epochs=5, fine_tune_epochs=5, batch_size=8, device="cpu", random_state=3
+    )
     x, y = np.vstack([xs, xt]), np.concatenate([ys, yt])
     domain = ["emodb"] * len(xs) + ["savee"] * len(xt)
     joint = TransferFCNN(target="savee", **kw).fit(x, y, domain=domain)
@@ -88,8 +100,8 @@ def test_dbn_is_initialised_from_greedy_rbms_and_learns():
 @pytest.mark.parametrize(
     "model",
     [
-        TransferFCNN(hidden=(8,), epochs=2, fine_tune_epochs=1, device="cpu", seed=5),
-        DBNClassifier(hidden=(8,), rbm_epochs=1, epochs=2, device="cpu", seed=5),
+        TransferFCNN(hidden=(8,), epochs=2, fine_tune_epochs=1, device="cpu", random_state=5),
+        DBNClassifier(hidden=(8,), rbm_epochs=1, epochs=2, device="cpu", random_state=5),
     ],
 )
 def test_dense_models_are_scikit_learn_classifiers(model):

@@ -42,7 +42,7 @@ def test_frozen_layers_stay_put_while_the_rest_trains():
     net = SiameseNet()
     net.freeze(2)
     before = [p.detach().clone() for p in net.parameters()]
-    train_siamese(net, x, y, epochs=3, distance_weight=1.0, seed=0)
+    train_siamese(net, x, y, epochs=3, distance_weight=1.0, random_state=0)
     after = list(net.parameters())
     frozen = sum(p.numel() for layer in net.extractor[:2] for p in layer.parameters())
     n_frozen = len([p for layer in net.extractor[:2] for p in layer.parameters()])
