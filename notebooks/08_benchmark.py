@@ -141,7 +141,9 @@ settings = bench.settings_from(ctx.params, device=ctx.device)
 counts = pd.DataFrame({n: pd.Series(d["y"]).value_counts() for n, d in data_.items()}).T.assign(
     speakers=[len(set(d["speaker"])) for d in data_.values()]
 )
-display(Markdown(ctx.banner()), counts)
+display(
+    Markdown(ctx.banner()), Markdown(sertl.corpora.coverage.note(tables, bench.EMOTIONS)), counts
+)
 
 # %% [markdown]
 # ## Every method on every pair
