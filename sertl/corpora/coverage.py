@@ -72,7 +72,8 @@ def _fixes(table: pd.DataFrame, dropped: Mapping, emotions: Sequence[str]) -> tu
             )
         elif emotion == "excited":
             out.append(
-                f"{n} *{label}* files (excited) are dropped; `merge_excited=True` keeps them."
+                f"{n} *{label}* files (excited) are dropped; chapters 03 and 05 keep them "
+                "as happy with `merge_excited=True`."
             )
     return tuple(out)
 
