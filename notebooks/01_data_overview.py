@@ -169,6 +169,7 @@ for name, (ok, _) in feats.items():
 
 # %% tags=["hide-input"]
 shared = ["angry", "happy", "sad", "neutral"]
+display(Markdown(sertl.corpora.coverage.note(tables, shared)))
 keep = {n: ok["emotion"].isin(shared).to_numpy() for n, (ok, _) in feats.items()}
 X = np.vstack([x[keep[n]] for n, (_, x) in feats.items()])
 by_corpus = [n for n, (ok, _) in feats.items() for _ in range(int(keep[n].sum()))]

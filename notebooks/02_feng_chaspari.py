@@ -137,6 +137,7 @@ verdict.say(
     f"Sources that run: {', '.join(run_sources)}; not configured here: "
     f"{', '.join(s for s in sources if s not in tables) or 'none'}.",
     fc.skipped_sentence(speaker_counts, tables[target]["speaker"].nunique(), target),
+    sertl.corpora.coverage.note(tables, fc.EMOTIONS),
 )
 counts = pd.DataFrame(
     {n: d["table"]["emotion"].value_counts() for n, d in corpora.items()}

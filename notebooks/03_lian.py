@@ -118,7 +118,13 @@ table = lian.prepare(tables[name], merge_excited=merge_excited)
 kind = table.attrs["origin"]
 durations_table = lian.duration_table(tables, durations, merge_excited=merge_excited)
 ctx.save(durations_table, "durations")
-verdict.say(ctx.banner(), f"**This run uses {name} ({kind})**; the paper's corpus is IEMOCAP.")
+verdict.say(
+    ctx.banner(),
+    f"**This run uses {name} ({kind})**; the paper's corpus is IEMOCAP.",
+    sertl.corpora.coverage.note(
+        {name: tables[name]}, lian.EMOTIONS, merge={"excited": "happy"} if merge_excited else None
+    ),
+)
 
 # %% tags=["hide-input"]
 shown = durations_table.set_index("corpus").round(1)

@@ -204,7 +204,7 @@ ssl = {"epochs": ssl_epochs, "channels": ssl_channels, "crop": 200, "seed": seed
 prepared = yue.prepare(
     full, extractors, ssl=ssl, ssl_model=ssl_model, ssl_layer=ssl_layer, device=ctx.device
 )
-display(Markdown(ctx.banner()))
+display(Markdown(ctx.banner()), Markdown(sertl.corpora.coverage.note(full, EMOTIONS)))
 pairs = [(s, t) for s in prepared.names for t in prepared.names if s != t]
 curve_pair = tuple(k_curve_pair)
 if curve_pair not in pairs:  # the paper's pair when configured, else one from the same source

@@ -249,7 +249,8 @@ display(
         + f" Emotions: {', '.join(shared)}."
         + (f" Not configured, left out: {', '.join(skipped)}." if skipped else "")
         + (f" Without all of these emotions, left out: {', '.join(lacking)}." if lacking else "")
-    )
+    ),
+    Markdown(sertl.corpora.coverage.note({name: mine}, emotion_set)),
 )
 display(overview.counts(tables))
 

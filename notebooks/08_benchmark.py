@@ -142,7 +142,18 @@ settings = bench.Settings.from_params(ctx.params, device=ctx.device)
 counts = pd.DataFrame({n: pd.Series(d["y"]).value_counts() for n, d in data_.items()}).T.assign(
     speakers=[len(set(d["speaker"])) for d in data_.values()]
 )
-display(Markdown(ctx.banner()), counts)
+display(
+    Markdown(ctx.banner()),
+    Markdown(
+        sertl.corpora.coverage.note(
+            tables,
+            bench.EMOTIONS,
+            needs="Few-shot support speakers are drawn among the speakers with every "
+            "emotion (a class centre needs a shot of each); the others are test speakers only.",
+        )
+    ),
+    counts,
+)
 
 # %% [markdown]
 # ## Every method on every pair

@@ -15,6 +15,7 @@ import pandas as pd
 
 from .. import config, emotions
 from . import (  # noqa: F401  (each module registers its corpus)
+    coverage,
     crema_d,
     emodb,
     emovo,

@@ -5,11 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from ..audio import AudioError, FailureReport, duration, map_files
 from ..emotions import check_mapping
+
+if TYPE_CHECKING:
+    from .synthetic import Spec
 
 #: Columns of the table every ``prepare_<corpus>`` returns, in this order.
 COLUMNS: tuple[str, ...] = (
@@ -96,6 +100,8 @@ class CorpusInfo:
     available_here: bool
     #: A user's corpus (a folder in ``SERTL_DATA``), not one of the registered ones.
     user: bool = False
+    #: The synthetic stand-in (built by the corpus module from its labels); None: none.
+    synthetic: Spec | None = None
 
 
 REGISTRY: dict[str, CorpusInfo] = {}

@@ -63,11 +63,6 @@ def checksum(path: Path, algorithm: str = "sha256") -> str:
     return digest.hexdigest()
 
 
-def md5sum(path: Path) -> str:
-    """MD5 of a file (Zenodo's checksum algorithm)."""
-    return checksum(path, "md5")
-
-
 def check_url(url: str) -> str:
     """Return ``url`` when it may be downloaded: ``https://``, or ``http://`` on this machine.
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from ._base import CorpusError, CorpusInfo, audio_files, check_root, finish, register
+from .synthetic import CorpusStyle, Item, Spec, make_speakers
 
 NAME = "emodb"
 #: EmoDB emotion letter (German initial) -> canonical emotion.
@@ -59,6 +60,25 @@ def prepare_emodb(root: str | Path, with_duration: bool = True) -> pd.DataFrame:
     return finish(rows, NAME, LABELS, root, with_duration)
 
 
+#: EmoDB's ten text codes.
+TEXTS = ("a01", "a02", "a04", "a05", "a07", "b01", "b02", "b03", "b09", "b10")
+
+
+def _synthetic_layout() -> tuple[list[Item], dict[str, str]]:
+    # every emotion for every speaker, two texts each (the texts rotate per speaker)
+    items = []
+    for i, spk in enumerate(make_speakers(606, list(GENDER.items()))):
+        for j, (letter, emotion) in enumerate(LABELS.items()):
+            for k in range(2):
+                text = TEXTS[(i + 3 * j + 5 * k) % len(TEXTS)]
+                items.append(Item(f"wav/{spk.id}{text}{letter}a.wav", spk, emotion))
+    return items, {}
+
+
+#: The synthetic stand-in: its channel and acting style, and its files.
+SYNTHETIC = Spec(CorpusStyle("de", (60, 7500), -0.2, 40, 1.2, 16, 6.0), _synthetic_layout)
+
+
 INFO = register(
     CorpusInfo(
         name=NAME,
@@ -69,5 +89,6 @@ INFO = register(
         url="http://emodb.bilderbar.info/",
         citation="burkhardt2005emodb",
         available_here=True,
+        synthetic=SYNTHETIC,
     )
 )

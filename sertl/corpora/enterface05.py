@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from ._base import CorpusError, CorpusInfo, audio_files, check_root, finish, register
+from .synthetic import CorpusStyle, Item, Spec, make_speakers
 
 NAME = "enterface05"
 LABELS: dict[str, str | None] = {
@@ -49,6 +50,24 @@ def prepare_enterface05(root: str | Path, with_duration: bool = True) -> pd.Data
     return finish(rows, NAME, LABELS, root, with_duration)
 
 
+def _synthetic_layout() -> tuple[list[Item], dict[str, str]]:
+    # 42 subjects, 8 of them women (as in eNTERFACE'05); one sentence per emotion, the
+    # sentence number rotating; subject 6 has no sentence folders, as in the release
+    ids = [(str(i), "female" if i % 5 == 3 and i < 40 else "male") for i in range(1, 43)]
+    items = []
+    for i, spk in enumerate(make_speakers(303, ids)):
+        for j, (folder, emotion) in enumerate(LABELS.items()):
+            sentence = (i + j) % 5 + 1
+            name = f"s{spk.id}_{folder[:2]}_{sentence}.wav"  # the code: the folder's first letters
+            sub = "" if spk.id == "6" else f"sentence {sentence}/"
+            items.append(Item(f"subject {spk.id}/{folder}/{sub}{name}", spk, emotion))
+    return items, {}
+
+
+#: The synthetic stand-in: its channel and acting style, and its files.
+SYNTHETIC = Spec(CorpusStyle("en", (150, 6000), -0.5, 18, 0.75, 13, 5.0), _synthetic_layout)
+
+
 INFO = register(
     CorpusInfo(
         name=NAME,
@@ -59,5 +78,6 @@ INFO = register(
         url="http://www.enterface.net/enterface05/",
         citation="martin2006enterface",
         available_here=False,
+        synthetic=SYNTHETIC,
     )
 )

@@ -260,6 +260,121 @@ def _unmapped_message(
     )
 
 
+def _describe_rule(speaker: str | bool | None) -> str:
+    """The speaker rule in words, for the table's ``attrs`` and the pages."""
+    if speaker is None:
+        return "file-name prefix before '_'"
+    if speaker is False or str(speaker).lower() == NO_SPEAKERS:
+        return "none"
+    return f"pattern {speaker}"
+
+
+def _folder_rows(root: Path, rule: Callable) -> tuple[list[dict], list[AudioError]]:
+    """One row per audio file of the one-folder-per-label layout.
+
+    Raises:
+        CorpusError: A file lies directly in the corpus folder.
+    """
+    files, problems = _walk(root)
+    rows = []
+    for path in files:
+        rel = path.relative_to(root)
+        if len(rel.parts) < 2:
+            raise CorpusError(
+                f"{path}: directly in the corpus folder; put it in a folder named after "
+                f"its label ({root}/<label>/{path.name}) or list it in {root / LABELS_FILE}"
+            )
+        spk, gender = rule(rel)
+        rows.append(
+            {
+                "file": str(path),
+                "speaker": spk,
+                "gender": _gender(gender, path),
+                "label": rel.parent.name,
+            }
+        )
+    return rows, problems
+
+
+def _check_speakers(name: str, root: Path, rows: list[dict], speaker: str | bool | None) -> int:
+    """The number of rows with a speaker; all or none of them must have one.
+
+    Raises:
+        CorpusError: Some files give a speaker and others do not.
+    """
+    with_speaker = sum(r["speaker"] is not None for r in rows)
+    if with_speaker and with_speaker < len(rows):
+        lacking = [r["file"] for r in rows if r["speaker"] is None]
+        hint = (
+            f"speaker pattern {speaker!r}"
+            if speaker is not None
+            else "the file-name prefix before '_' (SF01_take1.wav)"
+        )
+        raise CorpusError(
+            f"{name}: {len(lacking)} of {len(rows)} files give no speaker by {hint}, "
+            f"e.g. {', '.join(lacking[:3])}; rename them, pass speaker=r'...' or set "
+            f"'speaker:' in {root / CONFIG_FILE} ('none' for a corpus without speakers)"
+        )
+    return with_speaker
+
+
+def _label_map(
+    name: str, root: Path, rows: list[dict], labels: dict[str, str | None] | None
+) -> tuple[dict[str, str | None], dict[str, int]]:
+    """Label -> canonical emotion (None: dropped) and the files dropped per label.
+
+    Raises:
+        CorpusError: A label names no emotion and ``labels`` does not map it.
+    """
+    table = pd.DataFrame(rows) if rows else pd.DataFrame(columns=["file", "label"])
+    try:
+        mapping, unmapped = resolve_labels(table["label"].astype(str), labels)
+    except ValueError as error:
+        raise CorpusError(f"{name}: {error}") from None
+    if unmapped:
+        call = (
+            f'sertl.corpora.load("folder", root="{root}"'
+            if name == NAME
+            else f'sertl.corpora.load("{name}"'
+        )
+        raise CorpusError(_unmapped_message(name, root, table, unmapped, call))
+    dropped = {
+        label: int((table["label"] == label).sum()) for label, e in mapping.items() if e is None
+    }
+    return mapping, dropped
+
+
+def _options(
+    root: Path,
+    name: str,
+    labels: dict[str, str | None] | None,
+    speaker: str | bool | None,
+    language: str | None,
+    csv_file: str | Path | None,
+) -> tuple[dict[str, str | None] | None, str | bool | None, str, Path, str]:
+    """The options given, else those of ``root/corpus.yaml``, else the defaults.
+
+    Returns:
+        (labels, speaker, language, label-table path, where the speaker rule comes from).
+
+    Raises:
+        CorpusError: A bad ``corpus.yaml``, or a label table that does not exist.
+    """
+    config = read_config(root)
+    labels = labels if labels is not None else config.get("labels")
+    if speaker is None:
+        speaker = config.get("speaker")
+    language = language or config.get("language") or "und"
+    if csv_file is None and config.get("csv"):
+        csv_file = root / config["csv"]
+    csv_path = Path(csv_file) if csv_file else root / LABELS_FILE
+    if csv_file and not csv_path.is_file():
+        raise CorpusError(f"{name}: label table {csv_path} does not exist")
+    config_path = config.get("_path", str(root / CONFIG_FILE))
+    where = config_path if "speaker" in config else f"{name}: speaker="
+    return labels, speaker, language, csv_path, where
+
+
 def prepare_folder(
     root: str | Path,
     labels: dict[str, str | None] | None = None,
@@ -299,25 +414,11 @@ def prepare_folder(
     """
     name = corpus
     root = check_root(root, name)
-    config = read_config(root)
-    config_path = config.get("_path", str(root / CONFIG_FILE))
-    labels = labels if labels is not None else config.get("labels")
-    if speaker is None:
-        speaker = config.get("speaker")
-    language = language or config.get("language") or "und"
-    if csv_file is None and config.get("csv"):
-        csv_file = root / config["csv"]
-    csv_path = Path(csv_file) if csv_file else root / LABELS_FILE
-    if csv_file and not csv_path.is_file():
-        raise CorpusError(f"{name}: label table {csv_path} does not exist")
-    where = config_path if "speaker" in config else f"{name}: speaker="
+    labels, speaker, language, csv_path, where = _options(
+        root, name, labels, speaker, language, csv_file
+    )
     rule = _speaker_rule(speaker, where)
-    if speaker is None:
-        speaker_rule = "file-name prefix before '_'"
-    elif speaker is False or str(speaker).lower() == NO_SPEAKERS:
-        speaker_rule = "none"
-    else:
-        speaker_rule = f"pattern {speaker}"
+    speaker_rule = _describe_rule(speaker)
     notes: list[str] = []
     if csv_path.is_file():
         rows, problems, notes, has_speaker = read_labels_csv(csv_path, root)
@@ -329,55 +430,12 @@ def prepare_folder(
                 spk, gender = rule(Path(row["file"]).relative_to(root.resolve()))
                 row["speaker"], row["gender"] = spk, row["gender"] or _gender(gender, row["file"])
     else:
-        files, problems = _walk(root)
+        rows, problems = _folder_rows(root, rule)
         layout = "one folder per label"
-        rows = []
-        for path in files:
-            rel = path.relative_to(root)
-            if len(rel.parts) < 2:
-                raise CorpusError(
-                    f"{path}: directly in the corpus folder; put it in a folder named after "
-                    f"its label ({root}/<label>/{path.name}) or list it in {root / LABELS_FILE}"
-                )
-            spk, gender = rule(rel)
-            rows.append(
-                {
-                    "file": str(path),
-                    "speaker": spk,
-                    "gender": _gender(gender, path),
-                    "label": path.parent.name,
-                }
-            )
     for row in rows:
         row["language"] = language
-    with_speaker = [r for r in rows if r["speaker"] is not None]
-    if with_speaker and len(with_speaker) < len(rows):
-        lacking = [r["file"] for r in rows if r["speaker"] is None]
-        hint = (
-            f"speaker pattern {speaker!r}"
-            if speaker is not None
-            else "the file-name prefix before '_' (SF01_take1.wav)"
-        )
-        raise CorpusError(
-            f"{name}: {len(lacking)} of {len(rows)} files give no speaker by {hint}, "
-            f"e.g. {', '.join(lacking[:3])}; rename them, pass speaker=r'...' or set "
-            f"'speaker:' in {root / CONFIG_FILE} ('none' for a corpus without speakers)"
-        )
-    table = pd.DataFrame(rows) if rows else pd.DataFrame(columns=["file", "label"])
-    try:
-        mapping, unmapped = resolve_labels(table["label"].astype(str), labels)
-    except ValueError as error:
-        raise CorpusError(f"{name}: {error}") from None
-    if unmapped:
-        call = (
-            f'sertl.corpora.load("folder", root="{root}"'
-            if name == NAME
-            else f'sertl.corpora.load("{name}"'
-        )
-        raise CorpusError(_unmapped_message(name, root, table, unmapped, call))
-    dropped = {
-        label: int((table["label"] == label).sum()) for label, e in mapping.items() if e is None
-    }
+    with_speaker = _check_speakers(name, root, rows, speaker)
+    mapping, dropped = _label_map(name, root, rows, labels)
     if dropped:
         print(f"{name}: dropped {sum(dropped.values())} files of labels mapped to None: {dropped}")
     for note in notes:
@@ -387,7 +445,7 @@ def prepare_folder(
     out.attrs.update(
         {
             "dropped": dropped,
-            "speaker_rule": speaker_rule if len(with_speaker) else "none",
+            "speaker_rule": speaker_rule if with_speaker else "none",
             "label_map": {k: v for k, v in mapping.items() if v is not None},
             "duplicates": notes,
             "layout": layout,

@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from ._base import CorpusError, CorpusInfo, audio_files, check_root, finish, register
+from .synthetic import CorpusStyle, Item, Spec, make_speakers
 
 NAME = "iemocap"
 #: IEMOCAP label -> canonical. Excited keeps its own name: merging it into happy is a
@@ -84,6 +85,63 @@ def prepare_iemocap(root: str | Path, with_duration: bool = True) -> pd.DataFram
     return finish(rows, NAME, LABELS, root, with_duration)
 
 
+#: Per speaker of the synthetic stand-in: label and files, the natural-speech imbalance of
+#: IEMOCAP (many neutral and frustrated).
+SYNTHETIC_COUNTS = (
+    ("neu", 4),
+    ("ang", 2),
+    ("sad", 3),
+    ("hap", 1),
+    ("exc", 2),
+    ("fru", 2),
+    ("xxx", 1),
+)
+#: The voice of labels without cues of their own in the generator: excited sounds happy,
+#: turns without a majority neutral.
+SYNTHETIC_VOICE = {"exc": "happy", "xxx": "neutral"}
+
+
+def _synthetic_dialog(session: int, pair: list, dialog_kind: str) -> tuple[list[Item], str]:
+    """The files of one synthetic dialog and its EmoEvaluation text."""
+    dialog = f"Ses0{session}F_{dialog_kind}"
+    items = []
+    lines = ["% [START_TIME - END_TIME] TURN_NAME EMOTION [V, A, D]", ""]
+    counter = {"F": 0, "M": 0}
+    for spk in pair:
+        letter = spk.id[-1]
+        for label, count in SYNTHETIC_COUNTS:
+            emotion = SYNTHETIC_VOICE.get(label) or LABELS[label]
+            for _ in range(count if dialog_kind == "impro01" else max(1, count // 2)):
+                utt = f"{dialog}_{letter}{counter[letter]:03d}"
+                counter[letter] += 1
+                rel = f"Session{session}/sentences/wav/{dialog}/{utt}.wav"
+                items.append(Item(rel, spk, emotion))
+                start = 1.0 + 3 * len(lines)
+                lines.append(
+                    f"[{start:.4f} - {start + 2.5:.4f}]\t{utt}\t{label}\t[2.5000, 2.5000, 2.5000]"
+                )
+                lines.append("C-E1:\tNeutral;\t()")
+                lines.append("")
+    return items, "\n".join(lines) + "\n"
+
+
+def _synthetic_layout() -> tuple[list[Item], dict[str, str]]:
+    # 5 sessions of 2 actors, an improvised and a scripted dialog each
+    items, extra = [], {}
+    for session in range(1, 6):
+        ids = [(f"Ses0{session}F", "female"), (f"Ses0{session}M", "male")]
+        pair = make_speakers(400 + session, ids)
+        for dialog_kind in ("impro01", "script01_1"):
+            dialog_items, text = _synthetic_dialog(session, pair, dialog_kind)
+            items += dialog_items
+            extra[f"Session{session}/dialog/EmoEvaluation/Ses0{session}F_{dialog_kind}.txt"] = text
+    return items, extra
+
+
+#: The synthetic stand-in: its channel and acting style, and its files.
+SYNTHETIC = Spec(CorpusStyle("en", (100, 6500), 0.3, 25, 0.7, 14, -4.0), _synthetic_layout)
+
+
 INFO = register(
     CorpusInfo(
         name=NAME,
@@ -94,5 +152,6 @@ INFO = register(
         url="https://sail.usc.edu/iemocap/",
         citation="busso2008iemocap",
         available_here=False,
+        synthetic=SYNTHETIC,
     )
 )

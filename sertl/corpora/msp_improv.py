@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from ._base import CorpusError, CorpusInfo, audio_files, check_root, finish, register
+from .synthetic import CorpusStyle, Item, Spec, make_speakers
 
 NAME = "msp_improv"
 LABELS: dict[str, str | None] = {
@@ -72,6 +73,33 @@ def prepare_msp_improv(root: str | Path, with_duration: bool = True) -> pd.DataF
     return finish(rows, NAME, LABELS, root, with_duration)
 
 
+def _synthetic_layout() -> tuple[list[Item], dict[str, str]]:
+    # 6 sessions of one actress and one actor (F0N/M0N); per speaker four target
+    # sentences, each in one scenario type, and per sentence the consensus labels below
+    items, lines = [], []
+    labels = [(code, LABELS[code]) for code in "AHSNN"]
+    kinds = ("S", "R", "P", "T")
+    for session in range(1, 7):
+        pair = make_speakers(500 + session, [(f"F0{session}", "female"), (f"M0{session}", "male")])
+        for spk in pair:
+            partner = "M" if spk.id[0] == "F" else "F"
+            for s_index, (target, _) in enumerate(labels[:4]):
+                sentence = f"S0{s_index + 1}{target}"
+                kind = kinds[(s_index + session) % len(kinds)]
+                for n, (label, emotion) in enumerate(labels):
+                    clip = f"{sentence}-{spk.id}-{kind}-{spk.id[0]}{partner}{n:02d}"
+                    rel = f"Audio/session{session}/{sentence}/{kind}/MSP-IMPROV-{clip}.wav"
+                    items.append(Item(rel, spk, emotion))
+                    lines.append(f"UTD-IMPROV-{clip}.avi; {label}; A:3.0; V:3.0; D:3.0; N:0.0;")
+                    lines.append("A; Neutral; Neutral;")
+                    lines.append("")
+    return items, {"Evalution.txt": "\n".join(lines) + "\n"}
+
+
+#: The synthetic stand-in: its channel and acting style, and its files.
+SYNTHETIC = Spec(CorpusStyle("en", (120, 7000), -0.3, 20, 0.7, 15, 3.0), _synthetic_layout)
+
+
 INFO = register(
     CorpusInfo(
         name=NAME,
@@ -82,5 +110,6 @@ INFO = register(
         url="https://ecs.utdallas.edu/research/researchlabs/msp-lab/MSP-Improv.html",
         citation="busso2017mspimprov",
         available_here=False,
+        synthetic=SYNTHETIC,
     )
 )

@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from ._base import CorpusError, CorpusInfo, audio_files, check_root, finish, register
+from .synthetic import CorpusStyle, Item, Spec, make_speakers
 
 NAME = "ravdess"
 EMOTION_CODES = {
@@ -69,6 +70,25 @@ def prepare_ravdess(root: str | Path, with_duration: bool = True) -> pd.DataFram
     return finish(rows, NAME, LABELS, root, with_duration)
 
 
+def _synthetic_layout() -> tuple[list[Item], dict[str, str]]:
+    # 24 actors, odd male and even female; per actor every emotion at both intensities
+    # (neutral has only the normal one, as in RAVDESS), one statement and repetition each
+    ids = [(f"{a:02d}", "male" if a % 2 else "female") for a in range(1, 25)]
+    items = []
+    for spk in make_speakers(101, ids):
+        for code, label in EMOTION_CODES.items():
+            # neutral: both repetitions of the normal intensity, so it keeps two files
+            takes = [("01", "01"), ("01", "02")] if code == "01" else [("01", "01"), ("02", "01")]
+            for inten, rep in takes:
+                rel = f"Actor_{spk.id}/03-01-{code}-{inten}-01-{rep}-{spk.id}.wav"
+                items.append(Item(rel, spk, LABELS[label]))
+    return items, {}
+
+
+#: The synthetic stand-in: its channel and acting style, and its files.
+SYNTHETIC = Spec(CorpusStyle("en", (80, 7000), 0.0, 35, 1.1, 11, 0.0), _synthetic_layout)
+
+
 INFO = register(
     CorpusInfo(
         name=NAME,
@@ -79,5 +99,6 @@ INFO = register(
         url="https://zenodo.org/record/1188976",
         citation="livingstone2018ravdess",
         available_here=True,
+        synthetic=SYNTHETIC,
     )
 )

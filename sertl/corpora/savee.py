@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from ._base import CorpusError, CorpusInfo, audio_files, check_root, finish, register
+from .synthetic import CorpusStyle, Item, Spec, make_speakers
 
 NAME = "savee"
 #: SAVEE prefix -> canonical emotion.
@@ -49,6 +50,20 @@ def prepare_savee(root: str | Path, with_duration: bool = True) -> pd.DataFrame:
     return finish(rows, NAME, LABELS, root, with_duration)
 
 
+def _synthetic_layout() -> tuple[list[Item], dict[str, str]]:
+    # four male speakers; neutral twice as often as each other emotion, as in SAVEE
+    items = []
+    for spk in make_speakers(808, [(s, "male") for s in SPEAKERS]):
+        for code, emotion in LABELS.items():
+            for number in range(1, 7 if code == "n" else 4):
+                items.append(Item(f"AudioData/{spk.id}/{code}{number:02d}.wav", spk, emotion))
+    return items, {}
+
+
+#: The synthetic stand-in: its channel and acting style, and its files.
+SYNTHETIC = Spec(CorpusStyle("en", (90, 4000), -0.8, 30, 0.9, 18, 8.0), _synthetic_layout)
+
+
 INFO = register(
     CorpusInfo(
         name=NAME,
@@ -59,5 +74,6 @@ INFO = register(
         url="http://kahlan.eps.surrey.ac.uk/savee/",
         citation="haq2008savee",
         available_here=True,
+        synthetic=SYNTHETIC,
     )
 )

@@ -29,6 +29,7 @@ from scipy.signal import butter, lfilter, sosfilt
 
 from ..audio import SAMPLE_RATE
 from ..config import cache_dir
+from ._base import REGISTRY
 
 #: Bump when the generator changes: the cache folder is keyed by it.
 GENERATOR_VERSION = "3"
@@ -108,7 +109,13 @@ class CorpusStyle:
     gain_db: float = 0.0
 
 
-def _speakers(seed: int, ids: list[tuple[str, str]]) -> list[Speaker]:
+def make_speakers(seed: int, ids: list[tuple[str, str]]) -> list[Speaker]:
+    """Speakers with drawn F0, vocal-tract scale and speech rate (deterministic per seed).
+
+    Args:
+        seed: Seed of the draws.
+        ids: (speaker id, ``"male"`` or ``"female"``), in order.
+    """
     rng = np.random.default_rng(seed)
     out = []
     for sid, gender in ids:
@@ -136,7 +143,11 @@ def _resonator(freq: float, bw: float) -> tuple[np.ndarray, np.ndarray]:
 
 
 def synthesize(
-    rng: np.random.Generator, speaker: Speaker, emotion: str, style: CorpusStyle
+    rng: np.random.Generator,
+    speaker: Speaker,
+    emotion: str,
+    style: CorpusStyle,
+    syllables: tuple[int, int] = (6, 11),
 ) -> np.ndarray:
     """Synthesise one utterance.
 
@@ -145,6 +156,8 @@ def synthesize(
         speaker: Who speaks.
         emotion: A canonical emotion.
         style: The corpus.
+        syllables: Range (low inclusive, high exclusive) of the number of
+            syllables: the default makes a sentence, ``(1, 3)`` a single word.
 
     Returns:
         Float32 samples at 16 kHz.
@@ -152,7 +165,7 @@ def synthesize(
     f0_scale, f0_range, rate, level_db, bright, jitter, shimmer, breath = _cues(emotion, style)
     jitter, shimmer, breath = abs(jitter), abs(shimmer), float(np.clip(breath, 0.0, 0.6))
     sr = SAMPLE_RATE
-    n_syl = int(rng.integers(6, 11))
+    n_syl = int(rng.integers(*syllables))
     syl = rng.uniform(0.75, 1.25, n_syl) / (speaker.rate * max(rate, 0.4))
     lead, tail = 0.12, 0.15
     n = int((lead + syl.sum() + tail) * sr)
@@ -221,7 +234,7 @@ class Item:
 
 
 def _write_tree(root: Path, name: str) -> None:
-    spec = SPECS[name]
+    spec = REGISTRY[name].synthetic
     items, extra = spec.plan()
     for item in items:
         digest = hashlib.sha256(f"{name}/{item.relpath}".encode()).digest()
@@ -238,257 +251,19 @@ def _write_tree(root: Path, name: str) -> None:
 
 @dataclass(frozen=True)
 class Spec:
-    """A synthetic corpus: its style and a function listing its files."""
+    """A synthetic corpus: its style and a function listing its files.
+
+    Each corpus module builds its own (``SYNTHETIC``, from its label table) and
+    registers it with the corpus.
+    """
 
     style: CorpusStyle
     plan: Callable[[], tuple[list[Item], dict[str, str]]]
 
 
-def _plan_ravdess() -> tuple[list[Item], dict[str, str]]:
-    # 24 actors, odd male and even female; per actor every emotion at both intensities
-    # (neutral has only the normal one, as in RAVDESS), one statement and repetition each
-    ids = [(f"{a:02d}", "male" if a % 2 else "female") for a in range(1, 25)]
-    codes = {
-        "01": "neutral",
-        "02": "calm",
-        "03": "happy",
-        "04": "sad",
-        "05": "angry",
-        "06": "fear",
-        "07": "disgust",
-        "08": "surprise",
-    }
-    items = []
-    for spk in _speakers(101, ids):
-        for code, emotion in codes.items():
-            # neutral: both repetitions of the normal intensity, so it keeps two files
-            takes = [("01", "01"), ("01", "02")] if code == "01" else [("01", "01"), ("02", "01")]
-            for inten, rep in takes:
-                rel = f"Actor_{spk.id}/03-01-{code}-{inten}-01-{rep}-{spk.id}.wav"
-                items.append(Item(rel, spk, emotion))
-    return items, {}
-
-
-#: CREMA-D's twelve sentence codes.
-CREMA_SENTENCES = (
-    "IEO",
-    "TIE",
-    "IOM",
-    "IWW",
-    "TAI",
-    "MTI",
-    "IWL",
-    "ITH",
-    "DFA",
-    "ITS",
-    "TSI",
-    "WSI",
-)
-
-
-def _plan_crema_d() -> tuple[list[Item], dict[str, str]]:
-    # 91 actors (1001-1091), 48 male and 43 female as in CREMA-D; one file per emotion
-    females = set(np.random.default_rng(202).choice(91, size=43, replace=False).tolist())
-    ids = [(str(1001 + i), "female" if i in females else "male") for i in range(91)]
-    codes = {
-        "ANG": "angry",
-        "DIS": "disgust",
-        "FEA": "fear",
-        "HAP": "happy",
-        "NEU": "neutral",
-        "SAD": "sad",
-    }
-    items = []
-    speakers = _speakers(202, ids)
-    for i, spk in enumerate(speakers):
-        for j, (code, emotion) in enumerate(codes.items()):
-            sentence = CREMA_SENTENCES[(i + j) % len(CREMA_SENTENCES)]
-            items.append(Item(f"AudioWAV/{spk.id}_{sentence}_{code}_XX.wav", spk, emotion))
-    demo = "ActorID,Age,Sex,Race,Ethnicity\n" + "".join(
-        f"{s.id},30,{s.gender.capitalize()},Caucasian,Not Hispanic\n" for s in speakers
-    )
-    return items, {"VideoDemographics.csv": demo}
-
-
-def _plan_enterface05() -> tuple[list[Item], dict[str, str]]:
-    # 42 subjects, 8 of them women (as in eNTERFACE'05); one sentence per emotion, the
-    # sentence number rotating; subject 6 has no sentence folders, as in the release
-    ids = [(str(i), "female" if i % 5 == 3 and i < 40 else "male") for i in range(1, 43)]
-    codes = {
-        "anger": ("an", "angry"),
-        "disgust": ("di", "disgust"),
-        "fear": ("fe", "fear"),
-        "happiness": ("ha", "happy"),
-        "sadness": ("sa", "sad"),
-        "surprise": ("su", "surprise"),
-    }
-    items = []
-    for i, spk in enumerate(_speakers(303, ids)):
-        for j, (folder, (code, emotion)) in enumerate(codes.items()):
-            sentence = (i + j) % 5 + 1
-            name = f"s{spk.id}_{code}_{sentence}.wav"
-            sub = "" if spk.id == "6" else f"sentence {sentence}/"
-            items.append(Item(f"subject {spk.id}/{folder}/{sub}{name}", spk, emotion))
-    return items, {}
-
-
-def _plan_iemocap() -> tuple[list[Item], dict[str, str]]:
-    # 5 sessions of 2 actors; per speaker the natural-speech imbalance of IEMOCAP
-    # (many neutral and frustrated)
-    per_speaker = [
-        ("neu", "neutral", 4),
-        ("ang", "angry", 2),
-        ("sad", "sad", 3),
-        ("hap", "happy", 1),
-        ("exc", "happy", 2),
-        ("fru", "frustration", 2),
-        ("xxx", "neutral", 1),
-    ]
-    items, extra = [], {}
-    for session in range(1, 6):
-        pair = _speakers(
-            400 + session, [(f"Ses0{session}F", "female"), (f"Ses0{session}M", "male")]
-        )
-        for dialog_kind in ("impro01", "script01_1"):
-            dialog = f"Ses0{session}F_{dialog_kind}"
-            lines = ["% [START_TIME - END_TIME] TURN_NAME EMOTION [V, A, D]", ""]
-            counter = {"F": 0, "M": 0}
-            for spk in pair:
-                letter = spk.id[-1]
-                for label, emotion, count in per_speaker:
-                    for _ in range(count if dialog_kind == "impro01" else max(1, count // 2)):
-                        utt = f"{dialog}_{letter}{counter[letter]:03d}"
-                        counter[letter] += 1
-                        rel = f"Session{session}/sentences/wav/{dialog}/{utt}.wav"
-                        items.append(Item(rel, spk, emotion))
-                        start = 1.0 + 3 * len(lines)
-                        lines.append(
-                            f"[{start:.4f} - {start + 2.5:.4f}]\t{utt}\t{label}\t"
-                            "[2.5000, 2.5000, 2.5000]"
-                        )
-                        lines.append("C-E1:\tNeutral;\t()")
-                        lines.append("")
-            extra[f"Session{session}/dialog/EmoEvaluation/{dialog}.txt"] = "\n".join(lines) + "\n"
-    return items, extra
-
-
-def _plan_msp_improv() -> tuple[list[Item], dict[str, str]]:
-    # 6 sessions of one actress and one actor (F0N/M0N); per speaker four target
-    # sentences, each in one scenario type, and per sentence the consensus labels below
-    items, lines = [], []
-    labels = [("A", "angry"), ("H", "happy"), ("S", "sad"), ("N", "neutral"), ("N", "neutral")]
-    kinds = ("S", "R", "P", "T")
-    for session in range(1, 7):
-        pair = _speakers(500 + session, [(f"F0{session}", "female"), (f"M0{session}", "male")])
-        for spk in pair:
-            partner = "M" if spk.id[0] == "F" else "F"
-            for s_index, (target, _) in enumerate(labels[:4]):
-                sentence = f"S0{s_index + 1}{target}"
-                kind = kinds[(s_index + session) % len(kinds)]
-                for n, (label, emotion) in enumerate(labels):
-                    clip = f"{sentence}-{spk.id}-{kind}-{spk.id[0]}{partner}{n:02d}"
-                    rel = f"Audio/session{session}/{sentence}/{kind}/MSP-IMPROV-{clip}.wav"
-                    items.append(Item(rel, spk, emotion))
-                    lines.append(f"UTD-IMPROV-{clip}.avi; {label}; A:3.0; V:3.0; D:3.0; N:0.0;")
-                    lines.append("A; Neutral; Neutral;")
-                    lines.append("")
-    return items, {"Evalution.txt": "\n".join(lines) + "\n"}
-
-
-#: EmoDB's ten speakers and their genders.
-EMODB_SPEAKERS = [
-    ("03", "male"),
-    ("08", "female"),
-    ("09", "female"),
-    ("10", "male"),
-    ("11", "male"),
-    ("12", "male"),
-    ("13", "female"),
-    ("14", "female"),
-    ("15", "male"),
-    ("16", "female"),
-]
-#: EmoDB's ten text codes.
-EMODB_TEXTS = ("a01", "a02", "a04", "a05", "a07", "b01", "b02", "b03", "b09", "b10")
-
-
-def _plan_emodb() -> tuple[list[Item], dict[str, str]]:
-    # every emotion for every speaker, two texts each (the texts rotate per speaker)
-    letters = {
-        "W": "angry",
-        "L": "boredom",
-        "E": "disgust",
-        "A": "fear",
-        "F": "happy",
-        "T": "sad",
-        "N": "neutral",
-    }
-    items = []
-    for i, spk in enumerate(_speakers(606, EMODB_SPEAKERS)):
-        for j, (letter, emotion) in enumerate(letters.items()):
-            for k in range(2):
-                text = EMODB_TEXTS[(i + 3 * j + 5 * k) % len(EMODB_TEXTS)]
-                items.append(Item(f"wav/{spk.id}{text}{letter}a.wav", spk, emotion))
-    return items, {}
-
-
-def _plan_emovo() -> tuple[list[Item], dict[str, str]]:
-    # six actors (f1-f3, m1-m3), every emotion, two sentences each
-    ids = [(f"{g}{i}", "female" if g == "f" else "male") for g in "fm" for i in (1, 2, 3)]
-    codes = {
-        "dis": "disgust",
-        "gio": "happy",
-        "neu": "neutral",
-        "pau": "fear",
-        "rab": "angry",
-        "sor": "surprise",
-        "tri": "sad",
-    }
-    sentences = ("b1", "b2", "b3", "d1", "d2", "l1", "l2", "l3", "l4", "n1", "n2", "n3")
-    items = []
-    for i, spk in enumerate(_speakers(707, ids)):
-        for j, code in enumerate(codes):
-            for k in range(2):
-                sentence = sentences[(i + 2 * j + 6 * k) % len(sentences)]
-                items.append(Item(f"{spk.id}/{code}-{spk.id}-{sentence}.wav", spk, codes[code]))
-    return items, {}
-
-
-def _plan_savee() -> tuple[list[Item], dict[str, str]]:
-    # four male speakers; neutral twice as often as each other emotion, as in SAVEE
-    ids = [("DC", "male"), ("JE", "male"), ("JK", "male"), ("KL", "male")]
-    codes = {
-        "a": "angry",
-        "d": "disgust",
-        "f": "fear",
-        "h": "happy",
-        "n": "neutral",
-        "sa": "sad",
-        "su": "surprise",
-    }
-    items = []
-    for spk in _speakers(808, ids):
-        for code, emotion in codes.items():
-            for number in range(1, 7 if code == "n" else 4):
-                items.append(Item(f"AudioData/{spk.id}/{code}{number:02d}.wav", spk, emotion))
-    return items, {}
-
-
-SPECS: dict[str, Spec] = {
-    "ravdess": Spec(CorpusStyle("en", (80, 7000), 0.0, 35, 1.1, 11, 0.0), _plan_ravdess),
-    "crema_d": Spec(CorpusStyle("en", (200, 5000), 0.6, 22, 0.8, 12, -7.0), _plan_crema_d),
-    "enterface05": Spec(CorpusStyle("en", (150, 6000), -0.5, 18, 0.75, 13, 5.0), _plan_enterface05),
-    "iemocap": Spec(CorpusStyle("en", (100, 6500), 0.3, 25, 0.7, 14, -4.0), _plan_iemocap),
-    "msp_improv": Spec(CorpusStyle("en", (120, 7000), -0.3, 20, 0.7, 15, 3.0), _plan_msp_improv),
-    "emodb": Spec(CorpusStyle("de", (60, 7500), -0.2, 40, 1.2, 16, 6.0), _plan_emodb),
-    "emovo": Spec(CorpusStyle("it", (250, 6000), 0.5, 28, 1.0, 17, -6.0), _plan_emovo),
-    "savee": Spec(CorpusStyle("en", (90, 4000), -0.8, 30, 0.9, 18, 8.0), _plan_savee),
-}
-
-
 def names() -> list[str]:
     """Return the corpora that have a synthetic stand-in."""
-    return sorted(SPECS)
+    return sorted(name for name, info in REGISTRY.items() if info.synthetic is not None)
 
 
 def _materialise(target: Path, write: Callable[[Path], None]) -> Path:
@@ -525,7 +300,7 @@ def ensure(name: str) -> Path:
     Raises:
         KeyError: No synthetic stand-in exists for ``name``.
     """
-    if name not in SPECS:
+    if name not in REGISTRY or REGISTRY[name].synthetic is None:
         raise KeyError(f"no synthetic corpus {name!r}; available: {names()}")
     target = cache_dir("synthetic", f"v{GENERATOR_VERSION}") / name
     return _materialise(target, lambda tmp: _write_tree(tmp, name))
@@ -544,32 +319,117 @@ FOLDER_SPEAKERS = 8
 #: Files per speaker and label of the synthetic folder corpus.
 FOLDER_TAKES = 3
 FOLDER_STYLE = CorpusStyle("de", (110, 6500), 0.3, 26, 0.9, 19, 2.0)
-
-
-def _plan_folder() -> list[Item]:
-    half = FOLDER_SPEAKERS // 2
-    ids = [(f"SF{i:02d}", "female") for i in range(1, half + 1)]
-    ids += [(f"SM{i:02d}", "male") for i in range(1, FOLDER_SPEAKERS - half + 1)]
-    items = []
-    for spk in _speakers(909, ids):
-        for label, emotion in FOLDER_LABELS.items():
-            for take in range(1, FOLDER_TAKES + 1):
-                items.append(Item(f"{label}/{spk.id}_{label.lower()}_{take:02d}.wav", spk, emotion))
-    return items
-
-
 #: Range of the expression strength of one take (a weak take sounds almost neutral).
 FOLDER_TAKE_STRENGTH = (0.15, 1.2)
 
 
-def _write_folder(root: Path) -> None:
-    for item in _plan_folder():
-        digest = hashlib.sha256(f"folder/{item.relpath}".encode()).digest()
+@dataclass(frozen=True)
+class FolderShape:
+    """How a synthetic user's corpus is shaped (see :data:`FOLDER_SHAPES`).
+
+    Attributes:
+        labels: Label folder -> the canonical emotion its files portray.
+        speakers: Number of speakers, half women and half men.
+        takes: Files per speaker and label; ``None`` draws ``clips`` per speaker.
+        clips: Range (inclusive) of the files per speaker when ``takes`` is None.
+        concentration: Dirichlet concentration of each speaker's label shares
+            (small: strongly unbalanced), when ``takes`` is None.
+        missing: Every ``missing``-th speaker lacks one label entirely (the first
+            such speaker lacks the last label); 0: none.
+        syllables: Range of syllables per clip (see :func:`synthesize`).
+        seed: Seed of the plan (speakers, clip counts, label shares).
+    """
+
+    labels: dict[str, str]
+    speakers: int = FOLDER_SPEAKERS
+    takes: int | None = FOLDER_TAKES
+    clips: tuple[int, int] = (5, 20)
+    concentration: float = 1.0
+    missing: int = 0
+    syllables: tuple[int, int] = (6, 11)
+    seed: int = 909
+
+
+#: The shapes of synthetic user's corpora. ``acted``: every speaker every label, as in
+#: an acted corpus. ``sparse``: 32 speakers with 5 to 20 clips each, strongly unbalanced
+#: labels per speaker, every other speaker lacking a label entirely (the first one
+#: neutral), and a label outside the four-class set (Ekel, disgust). ``short``: single
+#: words of 0.3 to 1 s, and a label outside the set (Ruhig, calm).
+FOLDER_SHAPES: dict[str, FolderShape] = {
+    "acted": FolderShape(FOLDER_LABELS),
+    "sparse": FolderShape(
+        {
+            "Wut": "angry",
+            "Freude": "happy",
+            "Trauer": "sad",
+            "Ekel": "disgust",
+            "Neutral": "neutral",
+        },
+        speakers=32,
+        takes=None,
+        concentration=0.7,
+        missing=2,
+        seed=910,
+    ),
+    "short": FolderShape(
+        {"Wut": "angry", "Freude": "happy", "Trauer": "sad", "Ruhig": "calm", "Neutral": "neutral"},
+        speakers=10,
+        takes=2,
+        syllables=(1, 3),
+        seed=911,
+    ),
+}
+
+
+def _speaker_labels(shape: FolderShape, index: int, rng: np.random.Generator) -> list[str]:
+    """The label of each file of one speaker, in order, for a shape without fixed takes."""
+    labels = list(shape.labels)
+    weights = rng.dirichlet(np.full(len(labels), shape.concentration))
+    if shape.missing and index % shape.missing == 0:
+        weights[len(labels) - 1 - (index // shape.missing) % len(labels)] = 0.0
+    weights /= weights.sum()
+    n = int(rng.integers(shape.clips[0], shape.clips[1] + 1))
+    drawn = rng.choice(len(labels), size=n, p=weights)
+    return [labels[k] for k in sorted(drawn)]
+
+
+def _plan_folder(shape: FolderShape = FOLDER_SHAPES["acted"]) -> list[Item]:
+    half = shape.speakers // 2
+    ids = [(f"SF{i:02d}", "female") for i in range(1, half + 1)]
+    ids += [(f"SM{i:02d}", "male") for i in range(1, shape.speakers - half + 1)]
+    if shape.takes is not None:
+        items = []
+        for spk in make_speakers(shape.seed, ids):
+            for label, emotion in shape.labels.items():
+                for take in range(1, shape.takes + 1):
+                    rel = f"{label}/{spk.id}_{label.lower()}_{take:02d}.wav"
+                    items.append(Item(rel, spk, emotion))
+        return items
+    rng = np.random.default_rng([shape.seed, 1])
+    items = []
+    # interleave women and men so that the first speakers include both
+    speakers = make_speakers(shape.seed, ids)
+    order = [s for pair in zip(speakers[:half], speakers[half:], strict=True) for s in pair]
+    for index, spk in enumerate(order):
+        counter: dict[str, int] = {}
+        for label in _speaker_labels(shape, index, rng):
+            counter[label] = counter.get(label, 0) + 1
+            rel = f"{label}/{spk.id}_{label.lower()}_{counter[label]:02d}.wav"
+            items.append(Item(rel, spk, shape.labels[label]))
+    return items
+
+
+def _write_folder(root: Path, kind: str = "acted") -> None:
+    shape = FOLDER_SHAPES[kind]
+    # the acted corpus keeps its original seeds, so its files stay as they were
+    prefix = "folder" if kind == "acted" else f"folder-{kind}"
+    for item in _plan_folder(shape):
+        digest = hashlib.sha256(f"{prefix}/{item.relpath}".encode()).digest()
         rng = np.random.default_rng(int.from_bytes(digest[:8], "little"))
         # takes differ in how strongly they portray the emotion, as a user's recordings do
         strength = rng.uniform(*FOLDER_TAKE_STRENGTH)
         style = replace(FOLDER_STYLE, expression=FOLDER_STYLE.expression * strength)
-        audio = synthesize(rng, item.speaker, item.emotion, style)
+        audio = synthesize(rng, item.speaker, item.emotion, style, shape.syllables)
         path = root / item.relpath
         path.parent.mkdir(parents=True, exist_ok=True)
         sf.write(str(path), audio, SAMPLE_RATE, subtype="PCM_16")
@@ -581,7 +441,7 @@ def _write_folder(root: Path) -> None:
     )
 
 
-def folder_corpus(root: str | Path | None = None) -> Path:
+def folder_corpus(root: str | Path | None = None, kind: str = "acted") -> Path:
     """Write a synthetic corpus in a user's folder layout and return its folder.
 
     One folder per label with capitalised German names (``Wut``, ``Freude``,
@@ -594,19 +454,27 @@ def folder_corpus(root: str | Path | None = None) -> Path:
     Args:
         root: Where to write it (created; reused when a finished copy is there);
             default a folder in the sertl cache.
+        kind: Its shape, a key of :data:`FOLDER_SHAPES`: ``acted`` (every speaker
+            every label), ``sparse`` (many speakers with few, unbalanced clips,
+            some lacking a label, an extra label) or ``short`` (single words, an
+            extra label).
 
     Returns:
         The corpus folder.
 
     Raises:
         FileExistsError: ``root`` holds something that is not a finished copy.
+        KeyError: ``kind`` is not a known shape.
     """
+    if kind not in FOLDER_SHAPES:
+        raise KeyError(f"no synthetic folder corpus of kind {kind!r}; known: {list(FOLDER_SHAPES)}")
     if root is None:
-        target = cache_dir("synthetic", f"v{GENERATOR_VERSION}") / "folder_de"
+        suffix = "" if kind == "acted" else f"_{kind}"
+        target = cache_dir("synthetic", f"v{GENERATOR_VERSION}") / f"folder_de{suffix}"
     else:
         target = Path(root).expanduser()
         if target.exists() and not (target / ".complete").is_file() and any(target.iterdir()):
             raise FileExistsError(f"{target}: not empty; give a new folder for the corpus")
         if target.exists() and not (target / ".complete").is_file():
             target.rmdir()  # an empty folder: replaced in one step
-    return _materialise(target, _write_folder)
+    return _materialise(target, lambda tmp: _write_folder(tmp, kind))

@@ -806,6 +806,30 @@ def plot_methods(table: pd.DataFrame, *, ncols: int = 2) -> plt.Figure:
     return fig
 
 
+def figure_subject(
+    corpora: Mapping[str, dict],
+    pairs: Sequence[Sequence[str]],
+    subjects: Mapping[str, Sequence[str]],
+    emotion: str = "neutral",
+) -> tuple[str, str, str] | None:
+    """The first pair whose source has ``emotion`` speech, and its first target subject with some.
+
+    The feature-views figure shows one emotion; a subject without it (common in a
+    user's corpus) would leave the target's panels empty and normalisation 1 unfit.
+
+    Returns:
+        (source, target, subject), or None when no pair has one.
+    """
+    for source, target in pairs:
+        if emotion not in set(corpora[source]["y"]):
+            continue
+        tgt = corpora[target]
+        for subject in subjects.get(target, ()):
+            if np.any((tgt["speaker"] == subject) & (tgt["y"] == emotion)):
+                return source, target, subject
+    return None
+
+
 def plot_feature_views(
     corpora: Mapping[str, dict],
     *,

@@ -240,3 +240,15 @@ def test_fit_predict_runs_each_method_and_says_what_it_cannot(corpora: dict):
         al.fit_predict("FCNN", *args, **opts)
     with pytest.raises(ValueError, match="unknown method 'SVM'"):
         al.fit_predict("SVM", *args, **opts)
+
+
+def test_the_feature_views_figure_picks_a_subject_with_neutral_speech():
+    src, tgt = _corpus(3, 2, 0.0, 0), _corpus(3, 2, 1.0, 1)
+    tgt["y"] = np.where((tgt["speaker"] == "s0") & (tgt["y"] == "neutral"), "sad", tgt["y"])
+    data = {"a": src, "b": tgt}
+    subjects = {"b": ["s0", "s1", "s2"]}
+    assert al.figure_subject(data, [("a", "b")], subjects) == ("a", "b", "s1")
+    fig = al.plot_feature_views(data, source="a", target="b", subject="s1", column=0, feature="f0")
+    assert len(fig.axes) == 4
+    no_neutral = {**src, "y": np.where(src["y"] == "neutral", "sad", src["y"])}
+    assert al.figure_subject({"a": no_neutral, "b": tgt}, [("a", "b")], subjects) is None

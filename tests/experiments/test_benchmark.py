@@ -90,6 +90,18 @@ def test_support_draw_is_shared_and_leaves_the_others_for_test(data):
         bench.support_draw(t["y"], t["speaker"], 1, 4, 0, 0, "b")
 
 
+def test_support_speakers_have_every_emotion():
+    emotions = np.array(bench.EMOTIONS)
+    speakers = np.repeat(["s0", "s1", "s2"], 8)
+    y = np.tile(np.repeat(emotions, 2), 3)
+    y[(speakers != "s2") & (y == "neutral")] = "sad"  # s0 and s1 lack neutral speech
+    for draw in range(5):
+        support, test = bench.support_draw(y, speakers, 1, 1, draw, 0, "t")
+        assert set(speakers[support]) == {"s2"} and set(speakers[test]) == {"s0", "s1"}
+    with pytest.raises(ValueError, match="1 speakers have every emotion.*fewer than the 2"):
+        bench.support_draw(y, speakers, 1, 2, 0, 0, "t")
+
+
 def test_few_shot_method_needs_support(data):
     a = data["a"]
     with pytest.raises(ValueError, match="needs labelled target speech"):

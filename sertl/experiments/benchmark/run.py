@@ -103,17 +103,27 @@ def support_draw(
     The draw depends on the target, ``k``, ``n_speakers`` and ``draw`` only, so
     every method and every source of one draw sees the same support and test set.
 
+    Support speakers are drawn among those with every emotion: the class-centre
+    methods (BTL and the like) have no centre for an emotion without a shot. The
+    others are test speakers only (a user's corpus often has such speakers).
+
     Returns:
         (support indices, test indices): the test set is every utterance of the
         other speakers.
 
     Raises:
-        ValueError: No test speaker would be left.
+        ValueError: No test speaker would be left, or too few speakers have every emotion.
     """
     if n_speakers >= len(np.unique(speakers)):
         raise ValueError(
             f"{target}: {n_speakers} support speakers leave no test speaker "
             f"({len(np.unique(speakers))} speakers)"
+        )
+    eligible = [s for s in np.unique(speakers) if set(EMOTIONS) <= set(y[speakers == s])]
+    if len(eligible) < n_speakers:
+        raise ValueError(
+            f"{target}: {len(eligible)} speakers have every emotion of {list(EMOTIONS)}, "
+            f"fewer than the {n_speakers} support speakers asked for (n_speakers)"
         )
     split = FewShotSplit(
         k=k,
@@ -122,7 +132,10 @@ def support_draw(
         random_state=stable_seed(seed, "support", target, k, n_speakers, draw),
         classes=EMOTIONS,
     )
-    return next(split.split(y, y, speakers))
+    pool = np.flatnonzero(np.isin(speakers, eligible))  # every index when all are eligible
+    chosen, _ = next(split.split(y[pool], y[pool], speakers[pool]))
+    support = pool[chosen]
+    return support, np.flatnonzero(~np.isin(speakers, speakers[support]))
 
 
 def source_cell(source: str, kind: str, seed: int, *, data: Mapping, settings: Mapping) -> list:
