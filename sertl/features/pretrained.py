@@ -15,8 +15,9 @@ of the encoder's output states over the frames that cover the utterance: one
 state per 20 ms (two 10 ms spectrogram frames, after the encoder's stride-2
 convolution). Whisper itself always encodes a 30 s window, the utterance
 followed by silence; by default the window is trimmed to the utterance, which
-CTranslate2 allows and which makes a 3 s utterance about 30 times cheaper. Pass
-``window=30`` for Whisper's own window.
+CTranslate2 allows: about 10 times cheaper per real file, for 1.5 points of UAR
+on EmoDB (``benchmarks/pretrained_window.py``). Pass ``window=30`` for Whisper's
+own window.
 """
 
 from __future__ import annotations
