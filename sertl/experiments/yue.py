@@ -149,7 +149,9 @@ def prepare(
         corpora: Full corpus tables (all emotions: the contrastive encoder learns from
             all of the source's audio, without labels).
         extractors: ``"contrastive"`` (our self-supervised encoder, trained per source),
-            ``"egemaps"`` (openSMILE), ``"hf"`` (a transformers model, ``ssl_model``).
+            ``"egemaps"`` (openSMILE), ``"whisper"`` (Whisper tiny.en's encoder, see
+            :class:`sertl.features.WhisperExtractor`), ``"hf"`` (a transformers model,
+            ``ssl_model``).
         ssl: The contrastive encoder's configuration (``epochs``, ``channels``,
             ``crop``, ``seed``; see :func:`sertl.models.pretrained_encoder`).
         ssl_model: A local folder or hub name for ``"hf"``.
@@ -173,6 +175,8 @@ def prepare(
                 ok, x = features.extract_table(
                     table, features.OpenSmileExtractor("eGeMAPSv02"), progress=False
                 )
+            elif extractor == "whisper":
+                ok, x = features.extract_table(table, features.WhisperExtractor(), progress=False)
             elif extractor == "hf":
                 extract = features.TransformersExtractor(ssl_model, ssl_layer, device)
                 ok, x = features.extract_table(table, extract, jobs=1, progress=False)

@@ -1,4 +1,4 @@
-"""Acoustic features: openSMILE functionals, spectrograms, and the feature cache."""
+"""Acoustic features: openSMILE functionals, spectrograms, pre-trained encoders, the cache."""
 
 from .cache import (
     CACHE_VERSION,
@@ -10,6 +10,7 @@ from .cache import (
     extract_table,
     file_digest,
 )
+from .pretrained import PACKAGED_SHA256, ModelError, WhisperExtractor, packaged_model
 from .smile import DIMENSIONS, OpenSmileExtractor, is09_subset_names
 from .spectrogram import LogMel, LogSpectrogram, mel_filterbank
 from .ssl import TransformersExtractor
@@ -23,11 +24,15 @@ __all__ = [
     "Features",
     "LogMel",
     "LogSpectrogram",
+    "ModelError",
     "OpenSmileExtractor",
+    "PACKAGED_SHA256",
     "TransformersExtractor",
+    "WhisperExtractor",
     "extract",
     "extract_table",
     "file_digest",
     "is09_subset_names",
     "mel_filterbank",
+    "packaged_model",
 ]

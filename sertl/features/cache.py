@@ -47,7 +47,8 @@ class Extractor(Protocol):
 
     An extractor may also declare ``shape``, a tuple of its output's shape with
     ``None`` for a free axis (frames); outputs and cache entries of another
-    shape are then rejected.
+    shape are then rejected. It may also have ``batch(signals)``, returning the
+    outputs of a list of signals at once (see :func:`_work`).
     """
 
     name: str
@@ -184,33 +185,58 @@ class FeatureCache:
         atomic_write_bytes(self.path(digest), _MAGIC + check + payload)
 
 
+def _checked(
+    extractor: Extractor, path: str, value: np.ndarray, shape: Sequence[int | None] | None
+) -> np.ndarray:
+    """The extractor's output for a file, or an :class:`AudioError` saying what is wrong."""
+    value = np.asarray(value)
+    if not np.all(np.isfinite(value)):
+        raise AudioError(path, "the extractor returned NaN or infinite values")
+    problem = shape_problem(value, shape)
+    if problem:
+        raise AudioError(path, f"the extractor returned {problem}")
+    return value
+
+
 def _work(
     extractor: Extractor, files: list[str], marker: str | None = None
 ) -> list[tuple[str, np.ndarray | AudioError]]:
-    """Extract a chunk of files in a worker; ``marker`` exists while the chunk runs."""
+    """Extract a chunk of files in a worker; ``marker`` exists while the chunk runs.
+
+    An extractor with a ``batch(signals) -> list of arrays`` method gets the
+    chunk's readable signals in one call; when that call fails, each file is
+    extracted alone, so that the failure names its file.
+    """
     if marker is not None:
         try:
             Path(marker).touch()
         except OSError:  # a remote worker without the caller's folder
             marker = None
     shape = getattr(extractor, "shape", None)
-    out: list[tuple[str, np.ndarray | AudioError]] = []
+    out: dict[str, np.ndarray | AudioError] = {}
+    signals: dict[str, np.ndarray] = {}
     for path in files:
         try:
-            value = np.asarray(extractor(load_audio(path), SAMPLE_RATE))
-            if not np.all(np.isfinite(value)):
-                raise AudioError(path, "the extractor returned NaN or infinite values")
-            problem = shape_problem(value, shape)
-            if problem:
-                raise AudioError(path, f"the extractor returned {problem}")
-            out.append((path, value))
+            signals[path] = load_audio(path)
         except AudioError as error:
-            out.append((path, error))
+            out[path] = error
+    batched = None
+    if hasattr(extractor, "batch") and len(signals) > 1:
+        try:
+            batched = dict(zip(signals, extractor.batch(list(signals.values())), strict=True))
+        except Exception:  # retried file by file below, where the failure is reported
+            batched = None
+    for path, signal in signals.items():
+        try:
+            value = batched[path] if batched is not None else extractor(signal, SAMPLE_RATE)
+            out[path] = _checked(extractor, path, value, shape)
+        except AudioError as error:
+            out[path] = error
         except Exception as error:  # an extractor failing on odd audio is a file failure
-            out.append((path, AudioError(path, f"extraction failed ({error})")))
+            out[path] = AudioError(path, f"extraction failed ({error})")
     if marker is not None:
         Path(marker).unlink(missing_ok=True)
-    return out
+    return [(path, out[path]) for path in files]
 
 
 @dataclass
@@ -350,7 +376,7 @@ def extract(
     Args:
         files: Audio paths.
         extractor: A picklable callable ``(signal, rate) -> array`` with a ``name``
-            (and optionally a ``shape``, see :class:`Extractor`).
+            (and optionally a ``shape`` and a ``batch`` method, see :class:`Extractor`).
         jobs: Worker processes (default all cores; 1 computes in this process).
         cache: Read and write the on-disk cache.
         progress: Show a progress bar.
@@ -429,8 +455,8 @@ def extract(
             for error in _parallel(extractor, chunks, accept, options):
                 report.add(error)
     else:
-        for path in todo:
-            accept(_work(extractor, [path]))
+        for i in range(0, len(todo), chunk):
+            accept(_work(extractor, todo[i : i + chunk]))
     bar.close()
     report.show()
     kept = [f for f in files if f in results]

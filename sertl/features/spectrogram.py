@@ -75,19 +75,69 @@ class LogSpectrogram:
         return np.log(power + self.floor).T.astype(np.float32)
 
 
+def _hz_to_mel(f: np.ndarray, scale: str) -> np.ndarray:
+    if scale == "htk":
+        return 2595.0 * np.log10(1.0 + f / 700.0)
+    # Slaney's Auditory Toolbox: linear below 1 kHz, logarithmic above
+    f = np.asarray(f, dtype=np.float64)
+    step, log_step = 200.0 / 3, np.log(6.4) / 27.0
+    return np.where(
+        f < 1000.0, f / step, 1000.0 / step + np.log(np.maximum(f, 1e-9) / 1000.0) / log_step
+    )
+
+
+def _mel_to_hz(m: np.ndarray, scale: str) -> np.ndarray:
+    if scale == "htk":
+        return 700.0 * (10 ** (m / 2595.0) - 1.0)
+    step, log_step = 200.0 / 3, np.log(6.4) / 27.0
+    edge = 1000.0 / step
+    return np.where(m < edge, m * step, 1000.0 * np.exp(log_step * (m - edge)))
+
+
 def mel_filterbank(
-    n_mels: int, n_fft: int, sample_rate: int, fmin: float = 0.0, fmax: float | None = None
+    n_mels: int,
+    n_fft: int,
+    sample_rate: int,
+    fmin: float = 0.0,
+    fmax: float | None = None,
+    *,
+    scale: str = "htk",
+    norm: str | None = None,
 ) -> np.ndarray:
-    """Triangular mel filters (HTK mel scale), shape (n_mels, n_fft // 2 + 1)."""
+    """Triangular mel filters, shape (n_mels, n_fft // 2 + 1).
+
+    The defaults are the HTK mel scale without normalisation
+    (``librosa.filters.mel(htk=True, norm=None)``); ``scale="slaney",
+    norm="slaney"`` gives librosa's own defaults, which Whisper uses.
+
+    Args:
+        n_mels: Mel bands.
+        n_fft: FFT size.
+        sample_rate: Sampling rate in Hz.
+        fmin: Lowest frequency in Hz.
+        fmax: Highest frequency in Hz (default: Nyquist).
+        scale: ``"htk"`` or ``"slaney"``.
+        norm: ``None``, or ``"slaney"`` (each filter scaled to unit area).
+    """
+    if scale not in ("htk", "slaney") or norm not in (None, "slaney"):
+        raise ValueError(
+            f"scale must be 'htk' or 'slaney', norm None or 'slaney' ({scale}, {norm})"
+        )
     fmax = fmax or sample_rate / 2
-    mel = lambda f: 2595.0 * np.log10(1.0 + f / 700.0)  # noqa: E731
-    hz = lambda m: 700.0 * (10 ** (m / 2595.0) - 1.0)  # noqa: E731
-    edges = hz(np.linspace(mel(fmin), mel(fmax), n_mels + 2))
+    edges = _mel_to_hz(
+        np.linspace(
+            _hz_to_mel(np.asarray(fmin), scale), _hz_to_mel(np.asarray(fmax), scale), n_mels + 2
+        ),
+        scale,
+    )
     bins = np.linspace(0, sample_rate / 2, n_fft // 2 + 1)
     lower, centre, upper = edges[:-2, None], edges[1:-1, None], edges[2:, None]
     up = (bins[None, :] - lower) / (centre - lower)
     down = (upper - bins[None, :]) / (upper - centre)
-    return np.maximum(0.0, np.minimum(up, down)).astype(np.float32)
+    weights = np.maximum(0.0, np.minimum(up, down))
+    if norm == "slaney":
+        weights *= 2.0 / (upper - lower)
+    return weights.astype(np.float32)
 
 
 class LogMel:

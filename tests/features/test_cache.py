@@ -38,6 +38,37 @@ def test_second_run_comes_from_the_cache(files, tmp_path, monkeypatch):
     assert np.array_equal(serial.values, first.values)
 
 
+class Batching(Counting):
+    """Counting, with a batch method that logs one "b" per call."""
+
+    def batch(self, signals):
+        with open(self.log, "a") as handle:
+            handle.write("b")
+        if self.fail_on is not None and any(len(s) == self.fail_on for s in signals):
+            raise RuntimeError("boom in a batch")
+        return [np.array([s.mean(), s.std(), len(s) / SAMPLE_RATE], np.float32) for s in signals]
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_batching_extractor_gets_a_chunk_per_call(files, tmp_path, monkeypatch, jobs):
+    monkeypatch.setenv("SERTL_CACHE", str(tmp_path / "cache"))
+    log = tmp_path / "calls"
+    result = extract(files, Batching(log), jobs=jobs, progress=False, chunk=4, cache=False)
+    assert log.read_text() == "bbb"  # 12 files, 3 chunks of 4, no call per file
+    want = extract(files, Counting(tmp_path / "c"), jobs=1, progress=False, cache=False)
+    assert np.array_equal(result.values, want.values) and result.files == want.files
+
+
+def test_a_failing_batch_is_retried_file_by_file(files, tmp_path, monkeypatch):
+    monkeypatch.setenv("SERTL_CACHE", str(tmp_path / "cache"))
+    failing = int(0.5 * SAMPLE_RATE)  # files[2]
+    log = tmp_path / "calls"
+    result = extract(files[:4], Batching(log, failing), jobs=1, progress=False, chunk=4)
+    assert log.read_text() == "bxxxx"
+    assert result.files == [str(f) for f in files[:4] if f != files[2]]
+    assert "boom" in result.report.summary() and str(files[2]) in result.report.summary()
+
+
 def test_cache_key_is_the_content_not_the_path(files, tmp_path, monkeypatch):
     monkeypatch.setenv("SERTL_CACHE", str(tmp_path / "cache"))
     log = tmp_path / "calls"

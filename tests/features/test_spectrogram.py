@@ -76,3 +76,12 @@ def test_mel_filters_peak_at_their_htk_centres():
     centres = 700.0 * (10 ** (np.linspace(mel[0], mel[1], 12)[1:-1] / 2595.0) - 1.0)
     bins = np.linspace(0, 8000, 257)
     assert np.allclose(bins[fb.argmax(1)], centres, atol=8000 / 256)
+
+
+def test_slaney_filters_match_whispers():
+    transformers = pytest.importorskip("transformers")
+    want = transformers.WhisperFeatureExtractor(feature_size=80).mel_filters.T
+    got = mel_filterbank(80, 400, 16000, scale="slaney", norm="slaney")
+    np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-8)
+    with pytest.raises(ValueError, match="scale"):
+        mel_filterbank(80, 400, 16000, scale="bark")

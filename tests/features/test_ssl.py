@@ -53,3 +53,13 @@ def test_missing_local_model_is_a_clear_error(tmp_path):
     ext = TransformersExtractor(str(tmp_path / "none"), local_only=True)
     with pytest.raises(OSError):
         ext(np.zeros(16000, np.float32), 16000)
+
+
+def test_mean_and_std_pooling(tiny_model):
+    x = np.random.default_rng(1).standard_normal(16000).astype(np.float32)
+    mean = TransformersExtractor(str(tiny_model))(x, 16000)
+    both = TransformersExtractor(str(tiny_model), pooling="mean+std")
+    out = both(x, 16000)
+    assert out.shape == (64,) and (out[32:] > 0).all()
+    np.testing.assert_allclose(out[:32], mean, rtol=1e-5, atol=1e-6)
+    assert both.name != TransformersExtractor(str(tiny_model)).name
