@@ -415,9 +415,11 @@ per = scores.groupby(["method", "unit"])["uar"].mean().unstack()
 per = per.reindex(lian._method_order(list(per.index)))
 fig, axes = plt.subplots(1, 2, figsize=(7.4, 3.3), gridspec_kw={"width_ratios": [1, 1.1]})
 plots.heatmap(axes[0], matrix, "Pairwise task: recall per true class")
-for k, speaker in enumerate(per.columns):  # offset per speaker, so that no dot hides another
+for k, unit in enumerate(per.columns):  # offset per unit, so that no dot hides another
     offset = 0.25 * (k - (len(per.columns) - 1) / 2) / max(1, len(per.columns) - 1)
-    axes[1].plot(per[speaker].to_numpy(), np.arange(len(per)) + offset, "o", label=speaker)
+    first, *_, last = [*unit.split("+"), unit.split("+")[-1]]
+    label = first if first == last else f"{first} to {last}"
+    axes[1].plot(per[unit].to_numpy(), np.arange(len(per)) + offset, "o", label=label)
 axes[1].axvline(verdict.chance(len(lian.EMOTIONS)), color="black", ls="--", lw=1)
 axes[1].set_yticks(range(len(per)), [m.replace(" discriminative task", "") for m in per.index])
 axes[1].set(xlabel="UAR (%); dashed: chance", title="UAR per test unit")
