@@ -113,6 +113,10 @@ def main() -> dict:
     result["projection"] = {
         "pairs per pairwise model": pairs,
         "seeds": seeds,
+        "one model, this machine, 2 cores fully used, hours": round(
+            pairs / (measured["pairs_per_cpu_s"] * 2) / 3600, 1
+        ),
+        "one model, one GPU, minutes": round(pairs / gpu_rate / 60, 1),
         "this machine, hours (pairwise models only)": round(
             seeds * pairs / measured["pairs_per_s"] / 3600, 1
         ),
@@ -123,7 +127,8 @@ def main() -> dict:
         "one GPU, assumption": (
             f"{args.gpu_tflops:g} TFLOP/s sustained on this network "
             f"({measured['flop_per_pair'] / 1e9:.2f} GFLOP per pair, forward and backward, "
-            "counted by torch.utils.flop_counter); data loading and the SVM not counted"
+            "counted by torch.utils.flop_counter); data loading, per-step overhead and the SVM "
+            "not counted, so a lower bound on the time"
         ),
     }
     out = Path(__file__).resolve().parent / "results" / "pairs_throughput.json"
