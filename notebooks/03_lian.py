@@ -53,7 +53,7 @@
 #   (`n_mels`, `frame_pool`) instead of 257 bins of 10 ms, a lighter encoder
 #   (every layer strided), at most about 25,000 pairs per model instead of
 #   four million, a one-cycle learning-rate schedule peaking at 1e-3 instead
-#   of a fixed 1e-5, early stopping on the validation fold, one seed. The
+#   of a fixed 1e-5, early stopping on the validation fold, two seeds. The
 #   encoder and epochs were picked from two trials on one fold, by its
 #   validation UAR and the CPU time they took.
 #   The `paper` profile keeps the paper's 257 x 400 input, the full encoder,
