@@ -121,6 +121,31 @@ def svm_uar(
     return uar(test_y, pred), pred, svm
 
 
+def lr_scheduler(
+    optim: torch.optim.Optimizer, schedule: str, total_steps: int
+) -> torch.optim.lr_scheduler.LRScheduler:
+    """A per-step learning-rate schedule over ``total_steps`` optimiser steps.
+
+    Args:
+        optim: The optimiser, its learning rate the peak.
+        schedule: ``"constant"`` (the paper's fixed rate), ``"cosine"`` (cosine decay
+            to zero) or ``"onecycle"`` (warm-up over the first 30 %, then cosine decay).
+        total_steps: Steps of the whole training run.
+
+    Raises:
+        ValueError: An unknown schedule.
+    """
+    total_steps = max(1, total_steps)
+    if schedule == "constant":
+        return torch.optim.lr_scheduler.LambdaLR(optim, lambda _: 1.0)
+    if schedule == "cosine":
+        return torch.optim.lr_scheduler.CosineAnnealingLR(optim, total_steps)
+    if schedule == "onecycle":
+        peak = optim.param_groups[0]["lr"]
+        return torch.optim.lr_scheduler.OneCycleLR(optim, peak, total_steps=total_steps + 1)
+    raise ValueError(f"unknown learning-rate schedule {schedule!r} (constant, cosine, onecycle)")
+
+
 def train_pairwise(
     x: np.ndarray,
     y: np.ndarray,
@@ -135,23 +160,46 @@ def train_pairwise(
     conv: Sequence = DEFAULT_CONV,
     device: str = "cpu",
     seed: int = 0,
+    schedule: str = "constant",
+    patience: int | None = None,
 ) -> tuple[SattEncoder, list[dict]]:
     """Train the encoder on the pairwise task; keep the epoch with the best validation UAR.
 
-    Validation UAR is that of an SVM fitted on the training embeddings.
+    Validation UAR is that of an SVM fitted on the training embeddings and scored on
+    the validation items (never the test items).
+
+    Args:
+        x: Standardised inputs (items, bins, frames).
+        y: Integer classes.
+        train: Indices the pairs are drawn from.
+        val: Indices of the validation items.
+        epochs: Most epochs.
+        pairs_per_epoch: Pairs drawn per epoch.
+        batch_size: Pairs per mini-batch.
+        lr: Adam's (peak) learning rate.
+        weight: Lambda, the weight of the cosine loss.
+        margin: The cosine margin m.
+        conv: Encoder layers.
+        device: Torch device.
+        seed: Seed of the weights and the pairs.
+        schedule: :func:`lr_scheduler` name.
+        patience: Stop after this many epochs without a better validation UAR
+            (None: run every epoch).
 
     Returns:
-        The encoder of the best epoch and one record per epoch (loss, pair
-        accuracy, validation UAR, pairs per second).
+        The encoder of the best epoch and one record per epoch run (loss, pair
+        accuracy, validation UAR, learning rate, pairs per second).
     """
     torch.manual_seed(seed)
     xt = torch.as_tensor(x, dtype=torch.float32, device=device)
     encoder = SattEncoder(x.shape[1], conv).to(device)
     head = PairDiscriminator(encoder.dim).to(device)
     optim = torch.optim.Adam([*encoder.parameters(), *head.parameters()], lr=lr)
+    steps = -(-pairs_per_epoch // batch_size)
+    sched = lr_scheduler(optim, schedule, epochs * steps)
     loss_fn = PairwiseLoss(weight, margin)
     sampler = PairSampler(y[train], seed=seed)
-    history, best, best_state = [], -1.0, None
+    history, best, best_state, since = [], -1.0, None, 0
     for epoch in range(epochs):
         encoder.train()
         head.train()
@@ -167,6 +215,7 @@ def train_pairwise(
                 loss = loss_fn(ea.float(), eb.float(), logits.float(), same_t)
             loss.backward()
             optim.step()
+            sched.step()
             total += loss.item() * len(same)
             correct += (logits.argmax(1) == same_t.long()).sum().item()
             seen += len(same)
@@ -179,12 +228,17 @@ def train_pairwise(
                 "loss": total / seen,
                 "pair_accuracy": correct / seen,
                 "val_uar": val_uar,
+                "lr": optim.param_groups[0]["lr"],
                 "pairs_per_s": rate,
             }
         )
         if val_uar > best:
-            best = val_uar
+            best, since = val_uar, 0
             best_state = {k: v.detach().clone() for k, v in encoder.state_dict().items()}
+        else:
+            since += 1
+            if patience is not None and since >= patience:
+                break
     encoder.load_state_dict(best_state)
     encoder.eval()
     return encoder, history
@@ -200,6 +254,9 @@ def train_softmax(
     conv: Sequence = DEFAULT_CONV,
     device: str = "cpu",
     seed: int = 0,
+    val: np.ndarray | None = None,
+    schedule: str = "constant",
+    patience: int | None = None,
 ) -> tuple[nn.Module, list[dict]]:
     """The "traditional" baseline: the same encoder with a softmax head and cross-entropy.
 
@@ -207,12 +264,21 @@ def train_softmax(
         x: Standardised spectrograms (items, bins, frames).
         y: Integer classes.
         train: Indices trained on.
-        epochs: Passes over ``train``.
+        epochs: Most passes over ``train``.
         batch_size: Mini-batch size.
-        lr: Adam learning rate.
+        lr: Adam's (peak) learning rate.
         conv: Encoder layers.
         device: Torch device.
         seed: Seed.
+        val: Validation indices: the epoch with the best validation UAR is kept
+            (None: the last epoch, as the paper's fixed-epoch baseline).
+        schedule: :func:`lr_scheduler` name.
+        patience: With ``val``, stop after this many epochs without a better
+            validation UAR.
+
+    Returns:
+        The model (evaluation mode) and one record per epoch run (loss, learning
+        rate, and with ``val`` the validation UAR).
     """
     torch.manual_seed(seed)
     xt = torch.as_tensor(x, dtype=torch.float32, device=device)
@@ -220,9 +286,10 @@ def train_softmax(
     encoder = SattEncoder(x.shape[1], conv)
     model = nn.Sequential(encoder, nn.ReLU(), nn.Linear(encoder.dim, int(y.max()) + 1)).to(device)
     optim = torch.optim.Adam(model.parameters(), lr=lr)
+    sched = lr_scheduler(optim, schedule, epochs * -(-len(train) // batch_size))
     loss_fn = nn.CrossEntropyLoss()
     gen = np.random.default_rng(seed)
-    history = []
+    history, best, best_state, since = [], -1.0, None, 0
     for epoch in range(epochs):
         model.train()
         order = gen.permutation(train)
@@ -234,10 +301,34 @@ def train_softmax(
                 loss = loss_fn(model(xt[idx]).float(), yt[idx])
             loss.backward()
             optim.step()
+            sched.step()
             total += loss.item() * len(idx)
-        history.append({"epoch": epoch + 1, "loss": total / len(order)})
+        record = {"epoch": epoch + 1, "loss": total / len(order), "lr": optim.param_groups[0]["lr"]}
+        if val is not None:
+            val_uar = uar(np.asarray(y)[val], _predict(model, xt[val], device))
+            record["val_uar"] = val_uar
+            if val_uar > best:
+                best, since = val_uar, 0
+                best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
+            else:
+                since += 1
+        history.append(record)
+        if val is not None and patience is not None and since >= patience:
+            break
+    if best_state is not None:
+        model.load_state_dict(best_state)
     model.eval()
     return model, history
+
+
+@torch.no_grad()
+def _predict(model: nn.Module, xt: torch.Tensor, device: str, batch_size: int = 64) -> np.ndarray:
+    model.eval()
+    out = []
+    for start in range(0, len(xt), batch_size):
+        with _autocast(device):
+            out.append(model(xt[start : start + batch_size]).argmax(1).cpu().numpy())
+    return np.concatenate(out)
 
 
 @torch.no_grad()
@@ -245,9 +336,6 @@ def predict_softmax(
     model: nn.Module, x: np.ndarray, device: str, batch_size: int = 64
 ) -> np.ndarray:
     """Class indices predicted by a softmax model."""
-    xt = torch.as_tensor(x, dtype=torch.float32, device=device)
-    out = []
-    for start in range(0, len(xt), batch_size):
-        with _autocast(device):
-            out.append(model(xt[start : start + batch_size]).argmax(1).cpu().numpy())
-    return np.concatenate(out)
+    return _predict(
+        model, torch.as_tensor(x, dtype=torch.float32, device=device), device, batch_size
+    )

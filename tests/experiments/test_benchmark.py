@@ -26,6 +26,8 @@ TINY = bench.Settings(
     conv=((4, 3, 2), (4, 3, 2)),
     pairwise_epochs=1,
     pairs_per_epoch=32,
+    n_mels=None,  # the toy spectrograms have 16 bins, not 257
+    frame_pool=1,
 )
 
 

@@ -1,8 +1,10 @@
 import warnings
 
 import numpy as np
+import pytest
 import torch
 
+from sertl.metrics import uar
 from sertl.models import PairDiscriminator, SattEncoder, train_pairwise, train_softmax
 from sertl.models.lian import encoder_parameters, predict_softmax
 
@@ -66,3 +68,45 @@ def test_softmax_accepts_read_only_labels_without_warning():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         train_softmax(x, y, np.arange(30), epochs=1, conv=small)
+
+
+def test_schedules_and_an_unknown_one():
+    from sertl.models.lian import lr_scheduler
+
+    for name, last in [("constant", 1e-2), ("cosine", 0.0)]:
+        opt = torch.optim.Adam([torch.nn.Parameter(torch.zeros(1))], lr=1e-2)
+        sched = lr_scheduler(opt, name, 10)
+        for _ in range(10):
+            opt.step()
+            sched.step()
+        assert opt.param_groups[0]["lr"] == pytest.approx(last, abs=1e-9)
+    opt = torch.optim.Adam([torch.nn.Parameter(torch.zeros(1))], lr=1e-2)
+    sched = lr_scheduler(opt, "onecycle", 10)
+    seen = []
+    for _ in range(10):
+        opt.step()
+        sched.step()
+        seen.append(opt.param_groups[0]["lr"])
+    assert max(seen) == pytest.approx(1e-2, rel=0.05) and seen[-1] < 1e-3 and seen[0] < 1e-2
+    with pytest.raises(ValueError, match="unknown learning-rate schedule"):
+        lr_scheduler(opt, "steps", 10)
+
+
+def test_early_stopping_keeps_the_best_validation_epoch():
+    x, y = _toy(48)
+    small = ((4, 3, 2), (4, 3, 2), (8, 3, 2), (8, 3, 1), (8, 3, 1))
+    idx = np.arange(len(y))
+    train, val = idx[::2], idx[1::2]
+    model, hist = train_softmax(
+        x, y, train, epochs=12, lr=3e-3, conv=small, val=val, patience=2, schedule="cosine"
+    )
+    scores = [h["val_uar"] for h in hist]
+    best = int(np.argmax(scores))
+    # it stops two epochs after its best, or runs out of epochs
+    assert len(hist) == 12 or len(hist) == best + 3
+    # the model returned is the best epoch's, not the last one's
+    assert uar(y[val], predict_softmax(model, x[val], "cpu")) == pytest.approx(scores[best])
+    enc, phist = train_pairwise(
+        x, y, train, val, epochs=6, pairs_per_epoch=64, lr=1e-3, conv=small, patience=1
+    )
+    assert 2 <= len(phist) <= 6 and all("lr" in h for h in phist)

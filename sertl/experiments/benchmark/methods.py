@@ -64,10 +64,13 @@ class Settings(_Settings):
         dbn_epochs: DBN fine-tuning epochs (RBMs: ``dbn_rbm_epochs`` each).
         dbn_rbm_epochs: Pre-training epochs per RBM.
         spectrogram_seconds: Crop of the spectrograms (Lian et al.: 4 s).
-        conv: Encoder layers of the pairwise task.
-        pairwise_epochs: Its epochs.
+        conv: Encoder layers of the pairwise task (chapter 03's `default` encoder).
+        pairwise_epochs: Its most epochs (early stopping on a fifth of the source's
+            speakers, as chapter 03).
         pairs_per_epoch: Pairs per epoch.
-        pairwise_lr: Its learning rate.
+        pairwise_lr: Its peak learning rate (one-cycle schedule, as chapter 03).
+        n_mels: Mel bands of its input (chapter 03's `default`: 64).
+        frame_pool: 10 ms frames averaged into one (chapter 03's `default`: 4).
         device: Torch device.
         yue: Yue et al.'s loss settings that differ from :data:`YUE_HP`.
     """
@@ -87,10 +90,12 @@ class Settings(_Settings):
     dbn_epochs: int = 30
     dbn_rbm_epochs: int = 10
     spectrogram_seconds: float = 3.0
-    conv: tuple = ((8, 5, 3), (16, 3, 2), (16, 3, 2), (32, 3, 2), (32, 3, 2))
+    conv: tuple = ((16, 3, 2), (16, 3, 2), (32, 3, 2), (32, 3, 2), (64, 3, 2))
     pairwise_epochs: int = 10
     pairs_per_epoch: int = 640
-    pairwise_lr: float = 3e-4
+    pairwise_lr: float = 1e-3
+    n_mels: int | None = 64
+    frame_pool: int = 4
     device: str = "cpu"
     yue: dict = field(default_factory=dict)
 
@@ -103,12 +108,15 @@ class Settings(_Settings):
         """The pairwise task's settings."""
         return lian.Settings(
             conv=self.conv,
-            epochs=self.pairwise_epochs,
+            n_mels=self.n_mels,
+            frame_pool=self.frame_pool,
+            duration=self.spectrogram_seconds,
+            pairwise_epochs=self.pairwise_epochs,
             pairs_per_epoch=self.pairs_per_epoch,
             batch_size=32,
             lr=self.pairwise_lr,
-            weight=0.9,
-            margin=0.1,
+            schedule="onecycle",
+            patience=5,
             device=self.device,
         )
 
