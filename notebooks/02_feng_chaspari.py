@@ -65,7 +65,7 @@
 #   choice made before seeing any score.
 # - **Intervals** are Student-t intervals over the independent units; a
 #   published value is *reproduced* only when our whole interval lies within
-#   ± `margin` points of it, *not reproduced* when the interval excludes it,
+#   ± `equivalence_margin` points of it, *not reproduced* when the interval excludes it,
 #   and *inconclusive* otherwise.
 # - **Scale.** The `default` profile runs fewer speaker counts and draws than
 #   the paper. To run the original: configure the two corpora and run
@@ -92,7 +92,7 @@ lr = 1e-3
 embedding_map = "umap"  # or "pca" (faster)
 umap_neighbors = 15
 n_boot = 2000
-margin = 5.0  # margin of equivalence (points) of the verdicts
+equivalence_margin = 5.0  # margin of equivalence (points) of the verdicts
 scheduler = None  # grid backend: None reads SERTL_SCHEDULER (see sertl.grid)
 device = "auto"
 seed = 0
@@ -212,7 +212,7 @@ verdicts = fc.verdicts(
     stand_ins=stand_ins,
     references=references[0],
     n_boot=n_boot,
-    margin=margin,
+    margin=equivalence_margin,
 )
 verdict_table = verdict.table(verdicts)
 ctx.save(verdict_table, "verdicts")
@@ -347,10 +347,10 @@ variance.set_index("factor").round(3)
 
 # %% tags=["hide-input"]
 effect_table = fx.feng_chaspari(
-    scores, data=origin, stand_ins=stand_ins, references=references[0], margin=margin
+    scores, data=origin, stand_ins=stand_ins, references=references[0], margin=equivalence_margin
 )
 ctx.save(effect_table, "effects")
-finding_table = fx.findings("feng_chaspari", effect_table, margin=margin)
+finding_table = fx.findings("feng_chaspari", effect_table, margin=equivalence_margin)
 ctx.save(finding_table, "findings")
 effect_table[
     ["comparison", "setting", "paper_difference", "difference", "low", "high", "n_units", "verdict"]

@@ -86,7 +86,7 @@
 # - **Intervals** are Student-t intervals over target subjects, the
 #   independent unit, with seeds averaged within a subject; SAVEE has four, so
 #   they are wide. The paper gives single numbers. A published value is
-#   *reproduced* only when our whole interval lies within ± `margin` points of
+#   *reproduced* only when our whole interval lies within ± `equivalence_margin` points of
 #   it, *not reproduced* when the interval excludes it, and *inconclusive*
 #   otherwise.
 # - **Beyond the paper:** RAVDESS as a further target, and UAR beside accuracy.
@@ -131,7 +131,7 @@ dbn_rbm_epochs = 10
 dbn_epochs = 100
 dbn_lr = 0.001
 n_boot = 2000
-margin = 5.0  # margin of equivalence (points) of the verdicts
+equivalence_margin = 5.0  # margin of equivalence (points) of the verdicts
 scheduler = None  # grid backend: sequential, loky, dask or auto (SERTL_SCHEDULER)
 seed = 0
 
@@ -230,7 +230,12 @@ scores_path = ctx.save(scores, "scores")
 published = papers.published("andova_lustrek")
 summary = al.summary(scores, published, n_boot=n_boot)
 verdicts = al.verdicts(
-    scores, published, data=origin, available=list(corpora), n_boot=n_boot, margin=margin
+    scores,
+    published,
+    data=origin,
+    available=list(corpora),
+    n_boot=n_boot,
+    margin=equivalence_margin,
 )
 verdict_table = verdict.table(verdicts)
 ctx.save(summary, "summary")
@@ -316,7 +321,7 @@ else:
 # *degenerate* and is not compared.
 
 # %% tags=["hide-input"]
-effect_table = effects.andova_lustrek(scores, data=origin, margin=margin)
+effect_table = effects.andova_lustrek(scores, data=origin, margin=equivalence_margin)
 ctx.save(effect_table, "effects")
 effect_table[
     ["comparison", "setting", "paper_difference", "difference", "low", "high", "n_units", "verdict"]
@@ -331,7 +336,7 @@ effect_table[
 # row can tell.
 
 # %% tags=["hide-input"]
-finding_table = effects.findings("andova_lustrek", effect_table, margin=margin)
+finding_table = effects.findings("andova_lustrek", effect_table, margin=equivalence_margin)
 ctx.save(finding_table, "findings")
 finding_table.set_index("finding")
 

@@ -31,7 +31,7 @@
 #    subjects, folds, support draws or speakers, as each row says).
 #
 # How to read a verdict on a number (a cell or an effect), with a declared
-# margin of equivalence $\delta$ (`margin`, 5 points unless a row says
+# margin of equivalence $\delta$ (`equivalence_margin`, 5 points unless a row says
 # otherwise):
 #
 # - **reproduced**: on the paper's own corpora, and our whole interval lies

@@ -916,6 +916,7 @@ def verdicts(
     paper_corpus: str = PAPER_CORPUS,
     n_boot: int = 2000,
     seed: int = 0,
+    margin: float = verdict.MARGIN,
 ) -> list[verdict.Verdict]:
     """One verdict per published cell; the unit is the test speaker group, seeds nested.
 
@@ -925,8 +926,9 @@ def verdicts(
         data: ``"real"`` or ``"synthetic"``.
         corpus: The corpus the grid ran on.
         paper_corpus: The paper's corpus (a different ``corpus`` is a stand-in).
-        n_boot: Bootstrap resamples.
-        seed: Seed of the resampling.
+        n_boot: Unused (intervals are Student-t); kept for callers.
+        seed: Unused; kept for callers.
+        margin: Margin of equivalence, in points.
     """
     out = []
     for _, row in published.iterrows():
@@ -944,6 +946,8 @@ def verdicts(
                 stand_in="" if corpus == paper_corpus else corpus,
                 n_boot=n_boot,
                 seed=seed,
+                margin=margin,
+                seeds=mine["seed"].to_numpy(),
             )
         )
     return out
@@ -1001,53 +1005,6 @@ def table3(
             }
         )
     return pd.DataFrame(rows).set_index("method")
-
-
-def best_baseline(scores: pd.DataFrame) -> str:
-    """The duration baseline with the highest mean UAR over test units."""
-    base = scores[scores["method"] != PAIRWISE]
-    return base.groupby(["method", "unit"])["uar"].mean().groupby("method").mean().idxmax()
-
-
-def claims(scores: pd.DataFrame, durations: Sequence[float], proposed_duration: float) -> list:
-    """The paper's comparisons, paired over test units (seeds nested).
-
-    The pairwise task against the baseline on the same crop (the paper: +5.24 points)
-    and against the best duration baseline (the paper: +0.97 over 7 s), and the
-    longest baseline against the shortest (the paper: longer crops help).
-    """
-
-    def aligned(a: str, b: str) -> verdict.PairedTest:
-        pa = scores[scores["method"] == a].set_index(["seed", "unit"])["uar"]
-        pb = scores[scores["method"] == b].set_index(["seed", "unit"])["uar"]
-        common = pa.index.intersection(pb.index)
-        return verdict.paired(
-            pa[common].to_numpy(),
-            pb[common].to_numpy(),
-            [u for _, u in common],
-            names=(a, b),
-            unit=UNIT,
-        )
-
-    tests = [aligned(PAIRWISE, baseline(proposed_duration))]
-    best = best_baseline(scores)
-    if best != baseline(proposed_duration):
-        tests.append(aligned(PAIRWISE, best))
-    if len(durations) > 1:
-        tests.append(aligned(baseline(max(durations)), baseline(min(durations))))
-    return tests
-
-
-def claim_sentences(tests: Sequence[verdict.PairedTest], published: pd.DataFrame) -> list[str]:
-    """Each test's sentence, followed by the paper's two values where it has both."""
-    value = published.set_index("method")["value"]
-    out = []
-    for t in tests:
-        paper = ""
-        if t.a in value.index and t.b in value.index:
-            paper = f" The paper: {value[t.a]:.2f} against {value[t.b]:.2f}."
-        out.append(t.sentence + paper)
-    return out
 
 
 def scale(settings: Settings, *, n_train: int, seeds: Sequence[int], folds: int = 1) -> dict:

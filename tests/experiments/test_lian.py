@@ -207,10 +207,12 @@ def test_grid_rows_summaries_and_verdicts():
         mine.mean()
     )
     assert t3.loc[lian.PAIRWISE, "low"] <= mine.mean() <= t3.loc[lian.PAIRWISE, "high"]
-    tests = lian.claims(scores, [2, 3], 2)
-    assert tests[0].n_units == 5 and tests[-1].a == "baseline 3 s"
-    said = lian.claim_sentences(tests, published)
-    assert said[0].endswith("The paper: 56.33 against 51.09.")
+    from sertl import effects
+
+    found = effects.lian(scores, data="real", stand_in="toy", proposed=lian.PAIRWISE)
+    first = found.iloc[0]
+    assert first["comparison"] == f"{lian.PAIRWISE} − baseline 2 s" and first["n_units"] == 5
+    assert found.iloc[-1]["comparison"] == "baseline 3 s − baseline 2 s"
     learned = lian.above_chance(scores)
     assert (learned["chance"] == 25.0).all() and (learned["n"] == 5).all()
     check = lian.degenerate(pred)
