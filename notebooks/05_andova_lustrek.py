@@ -67,16 +67,20 @@
 #   span the target's training values of all emotions or of each emotion (the
 #   share of each bin is counted per emotion either way). We read the first,
 #   since the paper bins every target utterance, test speech included, whose
-#   emotion is unknown. The other reading runs as `normalisation 2, bins per
-#   emotion`, and a smooth quantile warping as a third variant.
+#   emotion is unknown. The other reading would bin the training speech per
+#   emotion but the test speech pooled, which scores near chance by
+#   construction, so it is not run; a smooth quantile warping runs as a
+#   variant.
 # - **Multi-task forest.** The paper oversamples the target "until equal
 #   distributions" without saying of what; we oversample the target subject's
 #   speech to the size of the source.
-# - **Majority and scenario 1** are scored like the other methods, on the
-#   test subjects of each training subject; their mean over training subjects
-#   is their accuracy on the whole target when subjects have as many
-#   utterances each (SAVEE's have). The majority cell holds by construction
-#   (the share of the commonest emotion), so the scoreboard counts it apart.
+# - **Scenario 1** never sees the target, so each subject's speech is scored
+#   once (in its own cell): the subjects are then independent test units, and
+#   their mean is the accuracy on the whole target when subjects have as many
+#   utterances each (SAVEE's have). The **majority** classifier takes the
+#   commonest emotion of the training subject and is scored on the other
+#   subjects; it holds by construction (the share of that emotion), so the
+#   scoreboard counts it apart.
 # - **Normalisation 1 and multi-task against scenario 3.** In the paper,
 #   normalisation 1 equals scenario 3 in all six rows and multi-task is within
 #   1 point of it, as if the two methods left the forest's input unchanged; the
@@ -367,8 +371,9 @@ verdict.say(
 #    baseline, and what does that say about accuracy as a metric here?
 # 2. Normalisation 2 with bins per emotion replaces every emotion's values by
 #    0-4 over that emotion's own range. What happens to a feature that
-#    separates angry from sad speech (say, loudness)? Compare the two readings
-#    in Table 3.
+#    separates angry from sad speech (say, loudness)? Run it yourself with
+#    `DistributionBinner(edges="emotion")` and explain why it lands near
+#    chance.
 # 3. Normalisation 1 needs neutral speech from every corpus. Rewrite it so
 #    that the target's statistics come from *unlabelled* test speech. Which
 #    assumption does that make about the test set?
