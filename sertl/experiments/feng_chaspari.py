@@ -98,14 +98,15 @@ def _train(
 ) -> SiameseNet:
     """A Siamese network trained on pairs of ``X``, seeded by ``seed``.
 
-    The pairs are drawn with ``pair_seed`` (default: derived from ``seed``).
+    The pairs are drawn with ``pair_seed`` (default: derived from ``seed``). The
+    per-epoch losses are kept as the network's ``history_``.
     """
     torch.manual_seed(seed)
     net = SiameseNet(X.shape[1])
     if init is not None:
         net.load_state_dict(init)
     net.freeze(frozen)
-    train_siamese(
+    net.history_ = train_siamese(
         net,
         X,
         y,
@@ -146,6 +147,31 @@ def base_model(
 
 def _uar(y_true: np.ndarray, pred: np.ndarray) -> float:
     return 100 * uar(y_true, pred)
+
+
+def _loss_record(history: Sequence[Mapping]) -> dict:
+    """The distance loss per epoch (``;``-joined) and the share of batches it was clamped."""
+    batches = sum(h["distance_batches"] for h in history)
+    clamped = sum(h["clamped_batches"] for h in history)
+    return {
+        "distance_loss_history": ";".join(f"{h['distance_loss']:.6g}" for h in history),
+        "clamp_share": clamped / batches if batches else np.nan,
+    }
+
+
+def clamp_sentence(scores: pd.DataFrame) -> str:
+    """How often the distance loss's clamp decided, over the fine-tunings with the loss."""
+    if "clamp_share" not in scores:
+        return ""
+    share = scores.loc[scores["method"] == FT_LOSS, "clamp_share"].dropna()
+    if share.empty:
+        return ""
+    return (
+        f"The distance loss's denominator was clamped (same-emotion pairs as far apart as "
+        f"different-emotion pairs, so that the loss only shrinks all distances) in "
+        f"{100 * share.mean():.1f} % of its batches on average over {len(share)} fine-tunings; "
+        f"in {int((share > 0.5).sum())} of them in more than half of the batches."
+    )
 
 
 def _row(**values: object) -> dict:
@@ -296,6 +322,8 @@ def finetune_cell(
                     grid="finetune", method=method, frozen=frozen, references=ref, unit=unit, **keys
                 )
                 row["uar"] = _uar(yt[test], pred)
+                if method == FT_LOSS:
+                    row.update(_loss_record(net.history_))
                 if return_embeddings:
                     with torch.no_grad():
                         emb = net.embed(

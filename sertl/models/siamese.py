@@ -96,7 +96,9 @@ def train_siamese(
     the batch's items (Feng & Chaspari add it at each fine-tuning batch).
 
     Returns:
-        One record per epoch: the mean pair loss and distance loss.
+        One record per epoch: the mean pair loss and distance loss, and how many
+        batches gave the distance loss information (``distance_batches``) and in
+        how many of them its clamp, not the ratio, decided (``clamped_batches``).
     """
     model.to(device).train()
     rng = np.random.default_rng(random_state)
@@ -111,6 +113,7 @@ def train_siamese(
         order = rng.permutation(len(a))
         a, b, t = a[order], b[order], torch.as_tensor(t[order], dtype=torch.float32, device=device)
         pair_total = dist_total = 0.0
+        ratio.reset_counts()
         for start in range(0, len(a), batch_size):
             ia, ib = a[start : start + batch_size], b[start : start + batch_size]
             optim.zero_grad()
@@ -123,7 +126,14 @@ def train_siamese(
                 dist_total += extra.item() * len(ia)
             loss.backward()
             optim.step()
-        history.append({"pair_loss": pair_total / len(a), "distance_loss": dist_total / len(a)})
+        history.append(
+            {
+                "pair_loss": pair_total / len(a),
+                "distance_loss": dist_total / len(a),
+                "distance_batches": ratio.n_batches_,
+                "clamped_batches": ratio.n_clamped_,
+            }
+        )
     model.eval()
     return history
 

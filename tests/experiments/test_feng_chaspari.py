@@ -229,3 +229,18 @@ def test_settings_from_params_and_fit_predict_give_the_cells_predictions(corpora
         assert 100 * uar(tgt["y"][test], pred) == uars[method], method
     with pytest.raises(ValueError, match="needs labelled target speech"):
         fc.fit_predict(fc.FT, src["X"], src["y"], src["X"][:0], src["y"][:0], src["X"], model=model)
+
+
+def test_loss_record_and_clamp_sentence():
+    history = [
+        {"distance_loss": 2.5, "distance_batches": 4, "clamped_batches": 1},
+        {"distance_loss": 1.5, "distance_batches": 4, "clamped_batches": 3},
+    ]
+    record = fc._loss_record(history)
+    assert record == {"distance_loss_history": "2.5;1.5", "clamp_share": 0.5}
+    scores = pd.DataFrame(
+        {"method": [fc.FT_LOSS, fc.FT_LOSS, fc.FT], "clamp_share": [0.5, 1.0, np.nan]}
+    )
+    text = fc.clamp_sentence(scores)
+    assert "75.0 % of its batches on average over 2 fine-tunings" in text
+    assert "in 1 of them in more than half" in text

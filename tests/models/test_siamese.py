@@ -69,3 +69,14 @@ def test_classify_scores_by_class_mean_not_sum():
     refs = np.array([[0.1, 0.1]] * 20 + [[0.2, 0.2]], dtype=np.float32)
     labels = np.array([0] * 20 + [1])
     assert classify(net, np.array([[0.1, 0.1]], dtype=np.float32), refs, labels)[0] == 0
+
+
+def test_history_counts_the_clamped_batches():
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(40, 8)).astype(np.float32)
+    y = np.arange(40) % 4
+    net = SiameseNet(8)
+    history = train_siamese(net, x, y, epochs=2, batch_size=8, distance_weight=1.0)
+    assert len(history) == 2
+    for h in history:
+        assert 0 <= h["clamped_batches"] <= h["distance_batches"] and h["distance_batches"] > 0
