@@ -425,6 +425,58 @@ def _feature_effects(
     return rows
 
 
+def yue_sensitivity(
+    scores: pd.DataFrame,
+    variants: pd.DataFrame,
+    *,
+    data: str,
+    k: int,
+    margin: float = verdict.MARGIN,
+) -> pd.DataFrame:
+    """EMOFSL under each other loss setting minus FSTL, over the same target folds.
+
+    Args:
+        scores: The chapter's scores (FSTL and EMOFSL, the paper's setting).
+        variants: :func:`sertl.experiments.yue.sensitivity` rows.
+        data: ``"real"`` or ``"synthetic"``.
+        k: Shots per emotion.
+        margin: Margin of equivalence, in points.
+    """
+    rows = []
+    extractor = variants["extractor"].iloc[0]
+    keep = (
+        (scores["k"] == k)
+        & (scores["classifier"] == "prototype")
+        & (~scores["source_pretrain"].astype(bool))
+        & (scores["extractor"] == extractor)
+    )
+    base = scores[keep & scores["method"].isin(["FSTL", "EMOFSL"])]
+    var = variants[(variants["k"] == k) & (variants["classifier"] == "prototype")]
+    frames = [base.assign(arm=base["method"])]
+    frames += [var.assign(arm=[f"EMOFSL ({v})" for v in var["variant"]])]
+    both = pd.concat(frames, ignore_index=True)
+    seeds = set(var["seed"])
+    both = both[both["seed"].isin(seeds)]  # the variants ran on these seeds only
+    wide = both.pivot_table(
+        index=["unit", "pair", "seed"], columns="arm", values="uar", aggfunc="mean"
+    )
+    for arm in ["EMOFSL", *[f"EMOFSL ({v})" for v in dict.fromkeys(var["variant"])]]:
+        if arm not in wide or "FSTL" not in wide:
+            continue
+        test = _pair_test(wide, arm, "FSTL", "unit", "target fold")
+        rows.append(
+            verdict.effect(
+                test,
+                paper="yue",
+                table="sensitivity (ours)",
+                setting=f"{extractor} features, k = {k}, seeds {sorted(seeds)}",
+                margin=margin,
+                data=data,
+            )
+        )
+    return verdict.effects_table(rows)
+
+
 # ---------------------------------------------------------------------------------------
 # Findings
 

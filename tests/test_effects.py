@@ -96,3 +96,46 @@ def test_lian_effects_pair_over_units():
     assert row["paper_difference"] == pytest.approx(56.33 - 51.09)
     assert row["verdict"] in ("consistent (stand-in)", "differs (stand-in)")
     assert verdict.Effect.__dataclass_fields__.keys() >= {"verdict", "paper_difference"}
+
+
+def _yue_scores(rng, methods, extractor="egemaps", **extra):
+    rows = []
+    for fold in range(6):
+        for method, level in methods.items():
+            rows.append(
+                dict(
+                    source="a",
+                    target="b",
+                    extractor=extractor,
+                    method=method,
+                    seed=0,
+                    fold=fold,
+                    k=5,
+                    source_pretrain=False,
+                    classifier="prototype",
+                    uar=level + rng.normal(0, 1),
+                    pair="a → b",
+                    unit=f"b/fold {fold}",
+                    **extra,
+                )
+            )
+    return pd.DataFrame(rows)
+
+
+def test_yue_effects_include_the_feature_comparison_and_sensitivity():
+    rng = np.random.default_rng(0)
+    scores = pd.concat(
+        [
+            _yue_scores(rng, {"BTL": 40, "FSTL": 42, "EMOFSL": 44}),
+            _yue_scores(rng, {"BTL": 50, "FSTL": 52, "EMOFSL": 54}, extractor="whisper"),
+        ]
+    )
+    table = effects.yue(scores, data="real", k=5)
+    pre = table[table["comparison"] == "BTL on whisper − BTL on egemaps"].iloc[0]
+    assert pre["difference"] == pytest.approx(10, abs=2) and pre["verdict"] == "same direction"
+    found = effects.findings("yue", table)
+    assert found.set_index("finding").iloc[2]["verdict"] == "replicated"
+    variants = _yue_scores(rng, {"EMOFSL": 30}, variant="v")
+    sens = effects.yue_sensitivity(scores, variants, data="real", k=5)
+    assert list(sens["comparison"]) == ["EMOFSL − FSTL", "EMOFSL (v) − FSTL"]
+    assert sens.iloc[1]["verdict"] == "opposite direction"

@@ -535,6 +535,43 @@ def run(
     )
 
 
+#: Other loss settings of EMOFSL for the sensitivity check (the paper gives no values):
+#: EMOFSL's default weighs its metric terms 1.5 in all (kappa1 on PP and PN, kappa2 on MN)
+#: against FSTL's 1, so the first variant equalises them; the others move the margins.
+SENSITIVITY = {
+    "kappa1 = kappa2 = 1/3 (metric weight 1, as FSTL's)": {"kappa1": 1 / 3, "kappa2": 1 / 3},
+    "alpha = 1, beta = 0.5 (PN margin as FSTL's)": {"alpha": 1.0, "beta": 0.5},
+    "alpha = 3, beta = 1.5 (wider margins)": {"alpha": 3.0, "beta": 1.5},
+}
+
+
+def sensitivity(
+    prepared: Prepared,
+    pairs: Sequence[tuple[str, str]],
+    hp: Mapping,
+    *,
+    extractor: str,
+    seeds: Sequence[int],
+    shots: int,
+    variants: Mapping[str, Mapping] = SENSITIVITY,
+    grid: GridOptions | None = None,
+) -> pd.DataFrame:
+    """EMOFSL under other loss settings, in the paper's setting (no source labels).
+
+    Returns:
+        :func:`scores` rows of every variant, with its name in ``variant``.
+    """
+    n_folds = {n: len(s) for n, s in prepared.shared()["splits"].items()}
+    plan = cells(
+        pairs, [extractor], seeds, n_folds, shots, source_pretrain=[False], methods=["EMOFSL"]
+    )
+    out = [
+        scores(run(prepared, plan, {**dict(hp), **dict(change)}, grid=grid)).assign(variant=name)
+        for name, change in variants.items()
+    ]
+    return pd.concat(out, ignore_index=True)
+
+
 def source_model(
     method: str,
     x: np.ndarray,
