@@ -79,7 +79,7 @@ def test_cells_put_zero_shot_at_budget_zero_only():
     assert len(bench.pairs_of(["a", "b", "c"])) == 6
     for c in plan:
         assert (c["k"] == 0) == bench.METHODS[c["method"]].zero_shot
-    per_pair = 11 + 12 * 2 * 2  # zero-shot once; few-shot at two budgets and two draws
+    per_pair = 15 + 12 * 2 * 2  # zero-shot once; few-shot at two budgets and two draws
     assert len(plan) == 6 * per_pair
 
 
