@@ -23,9 +23,9 @@
 # self-supervised speech models EmoBox evaluated on them.
 #
 # **What you will learn**
-# - how fifteen methods and eight baselines compare when nothing but the method
+# - how fifteen methods and twelve baselines compare when nothing but the method
 #   changes, and how to rank methods over several corpus pairs with a Friedman
-#   test and Wilcoxon-Holm tests against the best;
+#   test and paired t-tests against the best, Bonferroni-adjusted;
 # - what a few labelled target utterances buy over none;
 # - why per-speaker standardisation is a strong baseline, and why it is an
 #   adaptation to the target (it uses the test speakers' unlabelled speech).
@@ -98,8 +98,11 @@ ctx.this_run()
 # Lian et al.'s log spectrograms, eGeMAPS for Yue et al. (their own
 # contrastive encoder is chapter 4's), IS10 (emobase2010) for Andova & Luštrek.
 # The baselines are the classifiers of chapter 7 (an RBF SVM and a random
-# forest, class-balanced) on eGeMAPS or IS10, standardised with the source's
-# statistics or each speaker with their own.
+# forest, class-balanced) on eGeMAPS, IS10 or pre-trained features, standardised
+# with the source's statistics or each speaker with their own. The pre-trained
+# features are Whisper tiny.en's encoder states (`sertl.features.WhisperExtractor`,
+# the packaged CTranslate2 model), averaged over the frames that cover the
+# utterance, with the window trimmed to it: 384 numbers per utterance.
 
 # %% tags=["remove-input"]
 display(bench.methods_table())
@@ -124,6 +127,9 @@ display(bench.methods_table())
 # - **Andova & Luštrek**: their single target training subject becomes the
 #   support set of `n_speakers` speakers with $k$ utterances per emotion;
 #   200 trees and smaller networks at `default`.
+# - **Pre-trained features**: Whisper tiny.en (39 M parameters), the one
+#   pre-trained encoder available offline, stands for the large encoders that
+#   EmoBox ranks; the baselines' classifiers replace EmoBox's head.
 # - **Scale.** `default` runs few support draws, small epochs and 200 trees
 #   to stay under 15 minutes on two CPU cores; `paper` runs more draws,
 #   budgets and epochs: `python -m sertl.book run --profile paper --chapter 08_benchmark`.
@@ -178,8 +184,8 @@ display(Markdown(f"{len(plan)} cells, {len(results)} rows."))
 # %% [markdown]
 # ### Zero-shot: trained on the source alone
 #
-# UAR (%) per pair, with the 95 % bootstrap interval over the target speakers
-# (the mean and range where a target has fewer than three).
+# UAR (%) per pair, with the 95 % Student-t interval over the target speakers
+# (the mean alone where a target has fewer than three).
 
 # %% tags=["remove-input"]
 display(bench.matrix(summ, 0))
@@ -200,10 +206,11 @@ for k in shots:
 #
 # Within each pair the methods of one budget are ranked (1 = highest UAR), and
 # the ranks are averaged over pairs. The Friedman test asks whether the ranks
-# differ at all; then each method is compared with the best by a Wilcoxon
-# signed-rank test over pairs, Holm-adjusted for the number of comparisons
-# {cite}`demsar2006statistical`. The pairs share corpora, so they are not
-# fully independent: read the tests as a summary of these pairs.
+# differ at all {cite}`demsar2006statistical`; then each method is compared
+# with the best by a paired t-test over pairs, whose p-value and interval come
+# from the same test, Bonferroni-adjusted for the number of comparisons (p and
+# interval alike). The pairs share corpora, so they are not fully independent:
+# read the tests as a summary of these pairs.
 
 # %%
 rankings = [bench.ranking(summ, k, n_boot=n_boot) for k in [0, *shots]]
@@ -300,6 +307,21 @@ if ours is not None:
     )
 
 # %% [markdown]
+# ### Model size: Whisper tiny.en beside EmoBox's Whisper
+#
+# EmoBox's top model is Whisper large v3 (about 1.5 billion parameters, its
+# own classification head); ours is Whisper tiny.en (39 million), mean-pooled,
+# with the baselines' SVM and random forest, on the same lists. The gap between
+# the rows is the effect of model size and head together (computed below).
+
+# %% tags=["remove-input"]
+if ours is not None:
+    sizes = bench.whisper_sizes(ours, published)
+    if len(sizes):
+        display(sizes)
+    verdict.say(*bench.whisper_size_sentences(ours, published))
+
+# %% [markdown]
 # How can a random forest on 88 eGeMAPS functionals come near large
 # self-supervised models? Compare each baseline with and without per-speaker
 # standardisation on the same list (computed below). The acted
@@ -349,8 +371,8 @@ verdict.say(
 # 3. Every corpus appears in six of the twelve pairs (three times as source,
 #    three as target), so two pairs that share a corpus share its speakers and
 #    recording conditions; the p-values are therefore optimistic. Four target
-#    blocks would give a valid but weak test (the Wilcoxon test cannot reach
-#    p < 0.05 with four units).
+#    blocks would give a valid but weak test (a paired t-test over four units
+#    has three degrees of freedom, so its interval is wide).
 # ```
 
 # %% tags=["remove-input"]

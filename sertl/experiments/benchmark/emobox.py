@@ -288,3 +288,67 @@ def emobox_standardisation(ours: pd.DataFrame) -> list[str]:
         if parts:
             out.append(f"{pair_name(source, target)}: " + "; ".join(parts) + ".")
     return out
+
+
+def whisper_sizes(ours: pd.DataFrame, published: pd.DataFrame) -> pd.DataFrame:
+    """Whisper on the same lists: EmoBox's published Whisper rows beside our tiny.en ones.
+
+    EmoBox's rows are its large models with its head; ours are tiny.en's mean-pooled
+    encoder states with the baselines' classifiers (:data:`~.methods.BASELINE_INPUTS`).
+
+    Args:
+        ours: :func:`emobox_cell` rows.
+        published: Columns ``method, source, target, value`` (EmoBox's Table 5).
+
+    Returns:
+        Per pair and model: accuracy (%), who ran it and whether it uses target speech;
+        empty when neither side has a Whisper row.
+    """
+    rows = []
+    pub = published[published["method"].str.contains("Whisper", case=False)]
+    for _, p in pub.iterrows():
+        rows.append(
+            {
+                "pair": pair_name(p["source"], p["target"]),
+                "model": p["method"],
+                "by": "EmoBox (published)",
+                "accuracy": float(p["value"]),
+                "uses target speech": "no",
+            }
+        )
+    whole = ours[(ours["scope"] == "list") & ours["method"].str.startswith("Whisper")]
+    for _, r in whole.iterrows():
+        rows.append(
+            {
+                "pair": pair_name(r["source"], r["target"]),
+                "model": emobox_name(r["method"], r["z_from"]),
+                "by": "sertl (this run)",
+                "accuracy": float(r["accuracy"]),
+                "uses target speech": "yes" if "per-speaker" in r["method"] else "no",
+            }
+        )
+    if not rows:
+        return pd.DataFrame(columns=["pair", "model", "by", "accuracy", "uses target speech"])
+    out = pd.DataFrame(rows).sort_values(["pair", "accuracy"], ascending=[True, False])
+    out["accuracy"] = out["accuracy"].round(1)
+    return out.set_index(["pair", "model"])
+
+
+def whisper_size_sentences(ours: pd.DataFrame, published: pd.DataFrame) -> list[str]:
+    """Per list: our best tiny.en row without target speech against EmoBox's Whisper rows."""
+    table = whisper_sizes(ours, published).reset_index()
+    out = []
+    for pair, g in table.groupby("pair", sort=False):
+        pub = g[g["by"] == "EmoBox (published)"]
+        mine = g[(g["by"] != "EmoBox (published)") & (g["uses target speech"] == "no")]
+        if not len(pub) or not len(mine):
+            continue
+        top, big = mine.iloc[0], pub.iloc[0]
+        gap = big["accuracy"] - top["accuracy"]
+        out.append(
+            f"{pair}: our best Whisper tiny.en row without target speech, {top['model']}, "
+            f"reaches {top['accuracy']:.1f} % on EmoBox's list; EmoBox's {big['model']} "
+            f"reaches {big['accuracy']:.1f} % ({abs(gap):.1f} points "
+            f"{'higher' if gap >= 0 else 'lower'}), with a larger model and its own head."
+        )
+    return out

@@ -30,6 +30,12 @@ EMOTIONS = ("angry", "happy", "neutral", "sad")
 CORPORA = ("ravdess", "emodb", "emovo", "savee")
 #: Short feature-set keys -> openSMILE names; ``spectrogram`` is a log spectrogram.
 FEATURE_SETS = {"egemaps": "eGeMAPSv02", "is10": "IS10", "is09": "IS09_64"}
+#: Inputs that are not openSMILE sets -> their name on the page. ``whisper``: the mean
+#: over the utterance's frames of Whisper tiny.en's encoder states
+#: (:class:`sertl.features.WhisperExtractor`, packaged model, trimmed window).
+OTHER_INPUTS = {"spectrogram": "log spectrogram", "whisper": "Whisper tiny.en encoder (mean)"}
+#: The baselines' inputs: feature key -> label in the method names.
+BASELINE_INPUTS = {"egemaps": "eGeMAPS", "is10": "IS10", "whisper": "Whisper tiny.en"}
 ZERO_UNIT = "target speaker"
 FEW_UNIT = "support draw"
 PAIR_UNIT = "corpus pair"
@@ -395,7 +401,7 @@ class Method:
         paper: Whose method it is (or ``"baseline"``).
         zero_shot: Whether it runs without target labels (budget 0 only);
             otherwise it needs a support set (budgets ``k > 0`` only).
-        features: The input: a key of :data:`FEATURE_SETS` or ``"spectrogram"``.
+        features: The input: a key of :data:`FEATURE_SETS` or :data:`OTHER_INPUTS`.
         fit: ``fit(task, settings, source model) -> predicted emotion names``.
         source: The kind of source model it starts from (a key of
             :data:`SOURCE_STAGES`), or None.
@@ -411,7 +417,7 @@ class Method:
 
 def _baselines() -> list[Method]:
     out = []
-    for fs, label in (("egemaps", "eGeMAPS"), ("is10", "IS10")):
+    for fs, label in BASELINE_INPUTS.items():
         for clf, name in (("svm", "SVM"), ("forest", "RF")):
             out.append(Method(f"{label} + {name}", BASE, True, fs, partial(_baseline, clf, False)))
             z = f"{label} + {name}, per-speaker z"
@@ -468,7 +474,7 @@ def methods_table() -> pd.DataFrame:
                 "method": m.name,
                 "paper": m.paper,
                 "budget": "zero-shot" if m.zero_shot else "few-shot",
-                "input": FEATURE_SETS.get(m.features, "log spectrogram"),
+                "input": FEATURE_SETS.get(m.features) or OTHER_INPUTS[m.features],
             }
             for m in METHODS.values()
         ]

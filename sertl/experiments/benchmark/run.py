@@ -72,6 +72,10 @@ def prepare(
             if key == "spectrogram":
                 extractor = features.LogSpectrogram(duration=float(spectrogram_seconds))
                 ok, x = features.extract_table(table, extractor, dtype="float16")
+            elif key == "whisper":
+                # packaged tiny.en, mean over the utterance's frames, window trimmed to it
+                extractor = features.WhisperExtractor()
+                ok, x = features.extract_table(table, extractor, progress=False)
             else:
                 ok, x = features.extract_table(
                     table, features.OpenSmileExtractor(FEATURE_SETS[key])

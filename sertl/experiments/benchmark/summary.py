@@ -12,6 +12,7 @@ from scipy import stats as sps
 
 from ... import verdict
 from .methods import (
+    BASELINE_INPUTS,
     METHODS,
     PAIR_UNIT,
     PAPERS,
@@ -77,11 +78,13 @@ class Ranking:
     Attributes:
         k: The budget.
         table: Per method: mean rank, mean UAR over pairs with its interval,
-            Holm-adjusted p against the best, and whether it is distinguishable.
+            Bonferroni-adjusted p of its paired t-test against the best (over
+            pairs), and whether it is distinguishable.
         friedman_p: Friedman test's p over pairs (NaN when it cannot run).
         friedman_stat: Its chi-square statistic.
         best: The best method (lowest mean rank).
-        tests: Wilcoxon-Holm tests of every other method against the best.
+        tests: Paired t-tests over pairs of every other method against the best,
+            Bonferroni-adjusted (:func:`sertl.verdict.adjust`).
         n_pairs: Pairs (blocks) ranked.
     """
 
@@ -117,17 +120,24 @@ class Ranking:
             f"Best mean rank: **{self.best}** (mean rank {top['mean_rank']:.1f}, mean UAR "
             f"{top['uar']:.1f} % over pairs). "
             + (
-                f"Not distinguishable from it (Wilcoxon over pairs, Holm, α = {alpha}): "
+                f"Not distinguishable from it (paired t-tests over pairs, Bonferroni over "
+                f"{len(self.tests)} tests, α = {alpha}): "
                 f"{', '.join(tied)}."
                 if len(tied)
-                else "Every other method is significantly worse (Wilcoxon over pairs, Holm)."
+                else "Every other method is significantly worse (paired t-tests over pairs, "
+                f"Bonferroni over {len(self.tests)} tests)."
             )
         )
         return out
 
 
 def ranking(summ: pd.DataFrame, k: int, alpha: float = 0.05, n_boot: int = 2000) -> Ranking:
-    """Rank the methods of budget ``k`` within each pair; Friedman, then Wilcoxon-Holm vs best.
+    """Rank the methods of budget ``k`` within each pair; Friedman, then paired t-tests vs best.
+
+    Each other method is compared with the best by a paired t-test over pairs
+    (:func:`sertl.verdict.paired`: its p-value and Student-t interval come from
+    the same test), Bonferroni-adjusted over the comparisons (:func:`sertl.verdict.adjust`).
+    Each method's mean UAR over pairs has a Student-t interval (:func:`sertl.verdict.interval`).
 
     The pairs are the blocks: each pair gives one mean UAR per method (over its
     units). Pairs share corpora, so they are not fully independent; the tests
@@ -168,7 +178,7 @@ def ranking(summ: pd.DataFrame, k: int, alpha: float = 0.05, n_boot: int = 2000)
                 "uar": iv.mean,
                 "low": iv.low,
                 "high": iv.high,
-                "p_holm": np.nan if t is None else t.p_used,
+                "p_bonferroni": np.nan if t is None else t.p_used,
                 "distinguishable": False if t is None else t.outcome != "no difference",
             }
         )
@@ -182,8 +192,8 @@ PAPER_COLOURS = dict(zip(PAPERS, ["C0", "C1", "C2", "C3", "0.45"], strict=True))
 def rank_figure(rankings: Sequence[Ranking]) -> plt.Figure:
     """One panel per budget: each method's mean rank over pairs, best at the top.
 
-    Filled dots: not significantly worse than the best (Wilcoxon-Holm over
-    pairs; the shaded band spans them); hollow: worse. The label beside each
+    Filled dots: not significantly worse than the best (paired t-tests over
+    pairs, Bonferroni-adjusted; the shaded band spans them); hollow: worse. The label beside each
     dot is the mean UAR over pairs; colours are the papers.
     """
     sizes = [len(r.table) for r in rankings]
@@ -240,7 +250,7 @@ def standardisation_tests(summ: pd.DataFrame) -> list[verdict.PairedTest]:
     """Per-speaker standardisation against the source's statistics, paired over pairs."""
     wide = matrix(summ, 0, text=False)
     tests = []
-    for label in ("eGeMAPS", "IS10"):
+    for label in BASELINE_INPUTS.values():
         for clf in ("SVM", "RF"):
             a, b = f"{label} + {clf}, per-speaker z", f"{label} + {clf}"
             if a in wide.index and b in wide.index:
