@@ -65,6 +65,44 @@ def _pair_test(
     )
 
 
+def _compared(
+    wide: pd.DataFrame,
+    a: str,
+    b: str,
+    *,
+    unit_level: str,
+    unit: str,
+    chance: float,
+    exempt: Sequence[str] = (),
+    chance_on: pd.DataFrame | None = None,
+    **effect: object,
+) -> verdict.Effect:
+    """``a`` minus ``b`` paired over ``unit_level``; an arm not above chance is degenerate.
+
+    Args:
+        wide: One column per arm, indexed by unit (and seed, averaged within a unit).
+        a: The first arm.
+        b: The second arm.
+        unit_level: The index level holding the unit.
+        unit: Name of the unit.
+        chance: Chance level, in percent.
+        exempt: Arms never called degenerate (a chance reference such as the majority
+            class), besides those already found degenerate (``effect["degenerate"]``).
+        chance_on: The scores tested against chance, laid out as ``wide`` (default
+            ``wide``; Andova & Luštrek compare accuracy but test UAR against chance).
+        **effect: Keyword arguments of :func:`sertl.verdict.effect`.
+    """
+    found = list(effect.pop("degenerate", ()))
+    for arm in (a, b):
+        values = (wide if chance_on is None else chance_on)[arm].dropna()
+        if arm in exempt or arm in found:
+            continue
+        if at_chance(values, values.index.get_level_values(unit_level), chance):
+            found.append(arm)
+    test = _pair_test(wide, a, b, unit_level, unit)
+    return verdict.effect(test, degenerate=[m for m in (a, b) if m in found], **effect)
+
+
 # ---------------------------------------------------------------------------------------
 # Andova & Luštrek
 
@@ -130,28 +168,23 @@ def andova_lustrek(
                     continue
                 seen.add((a, b, target))
                 setting = f"any source → {target}"
-            test = _pair_test(wide, a, b, "subject", unit)
             base_table = "Table 2" if b in _TABLE2 else table
-            flat = [
-                m
-                for m in (a, b)
-                if m not in CHANCE_REFERENCES
-                and at_chance(
-                    uar[m].dropna(),
-                    uar[m].dropna().index.get_level_values("subject"),
-                    verdict.chance(n_classes),
-                )
-            ]
             rows.append(
-                verdict.effect(
-                    test,
+                _compared(
+                    wide,
+                    a,
+                    b,
+                    unit_level="subject",
+                    unit=unit,
+                    chance=verdict.chance(n_classes),
+                    exempt=CHANCE_REFERENCES,
+                    chance_on=uar,
                     paper="andova_lustrek",
                     table=table,
                     setting=setting,
                     paper_difference=_difference(pub, table, a, base_table, b, source, target),
                     margin=margin,
                     data=data,
-                    degenerate=flat,
                 )
             )
     return verdict.effects_table(rows)
@@ -203,24 +236,19 @@ def feng_chaspari(
         original = source if (("Table 1", fc.OODT, source, "ravdess") in pub.index) else None
         original = original or paper_source.get(source, "")
         for a, b in ((fc.FT, fc.OODT), (fc.FT_LOSS, fc.FT)):
-            test = _pair_test(part, a, b, "unit", "support draw")
-            flat = [
-                m
-                for m in (a, b)
-                if at_chance(
-                    part[m].dropna(),
-                    part[m].dropna().index.get_level_values("unit"),
-                    verdict.chance(n_classes),
-                )
-            ]
             diff = (
                 _difference(pub, "Table 1", a, "Table 1", b, original, "ravdess")
                 if original
                 else math.nan
             )
             rows.append(
-                verdict.effect(
-                    test,
+                _compared(
+                    part,
+                    a,
+                    b,
+                    unit_level="unit",
+                    unit="support draw",
+                    chance=verdict.chance(n_classes),
                     paper="feng_chaspari",
                     table="Table 1",
                     setting=f"{original or source} → ravdess",
@@ -228,7 +256,6 @@ def feng_chaspari(
                     margin=margin,
                     data=data,
                     stand_in=source if original and original != source else "",
-                    degenerate=flat,
                 )
             )
     return verdict.effects_table(rows)
@@ -275,23 +302,21 @@ def lian(
     wide = scores.pivot_table(
         index=[unit_column, "seed"], columns="method", values="uar", aggfunc="mean"
     )
-    chance = verdict.chance(n_classes)
-    flat = {
-        m
-        for m in wide.columns
-        if m in degenerate
-        or at_chance(wide[m].dropna(), wide[m].dropna().index.get_level_values(unit_column), chance)
-    }
     baselines = sorted(m for m in wide.columns if m != proposed)
     comparisons = [(proposed, b) for b in baselines if proposed in wide.columns]
     # longer crops against the shortest (the paper's Exp. 1 to 4)
     comparisons += [(b, baselines[0]) for b in baselines[1:]]
     rows = []
     for a, b in comparisons:
-        test = _pair_test(wide, a, b, unit_column, unit)
         rows.append(
-            verdict.effect(
-                test,
+            _compared(
+                wide,
+                a,
+                b,
+                unit_level=unit_column,
+                unit=unit,
+                chance=verdict.chance(n_classes),
+                degenerate=[m for m in (a, b) if m in degenerate],
                 paper="lian",
                 table="Table 3",
                 setting="iemocap",
@@ -299,7 +324,6 @@ def lian(
                 margin=margin,
                 data=data,
                 stand_in=stand_in,
-                degenerate=[m for m in (a, b) if m in flat],
             )
         )
     return verdict.effects_table(rows)
@@ -360,21 +384,19 @@ def yue(
         for a, b in (("EMOFSL", "FSTL"), ("FSTL", "BTL"), ("EMOFSL", "BTL")):
             if not {a, b} <= set(wide.columns):
                 continue
-            test = _pair_test(wide, a, b, "unit", "target fold")
-            flat = [
-                m
-                for m in (a, b)
-                if at_chance(wide[m].dropna(), wide[m].dropna().index.get_level_values(0), chance)
-            ]
             rows.append(
-                verdict.effect(
-                    test,
+                _compared(
+                    wide,
+                    a,
+                    b,
+                    unit_level="unit",
+                    unit="target fold",
+                    chance=chance,
                     paper="yue",
                     table="Table II (not in the text)",
                     setting=f"{extractor} features, k = {k}, {part['pair'].nunique()} pairs",
                     margin=margin,
                     data=data,
-                    degenerate=flat,
                 )
             )
     rows += _feature_effects(
@@ -405,21 +427,19 @@ def _feature_effects(
                 continue
             wide = wide.rename(columns={e: f"{method} on {e}" for e in (extractor, traditional)})
             a, b = f"{method} on {extractor}", f"{method} on {traditional}"
-            test = _pair_test(wide, a, b, "unit", "target fold")
-            flat = [
-                m
-                for m in (a, b)
-                if at_chance(wide[m].dropna(), wide[m].dropna().index.get_level_values(0), chance)
-            ]
             rows.append(
-                verdict.effect(
-                    test,
+                _compared(
+                    wide,
+                    a,
+                    b,
+                    unit_level="unit",
+                    unit="target fold",
+                    chance=chance,
                     paper="yue",
                     table="Conclusion",
                     setting=f"k = {k}, {part['pair'].nunique()} pairs",
                     margin=margin,
                     data=data,
-                    degenerate=flat,
                 )
             )
     return rows

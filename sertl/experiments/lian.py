@@ -395,6 +395,27 @@ def _crop(x: np.ndarray, frames: int, fit_on: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(norm.transform(crop.astype(np.float32)), dtype=np.float32)
 
 
+def _encoder(xc, y, train, val, settings: Settings, device: str, seed: int) -> tuple:
+    """The pairwise task's encoder on prepared crops (the chapter's cells and fit_predict)."""
+    return train_pairwise(
+        xc,
+        y,
+        train,
+        val,
+        settings.pairwise_epochs,
+        settings.pairs_per_epoch,
+        settings.batch_size,
+        settings.lr,
+        settings.weight,
+        settings.margin,
+        settings.conv,
+        device,
+        seed,
+        schedule=settings.schedule,
+        patience=settings.patience,
+    )
+
+
 def pairwise(
     x: np.ndarray,
     y: np.ndarray,
@@ -422,23 +443,7 @@ def pairwise(
 
     device = resolve_device(settings.device)
     xc = _crop(x, settings.frames(settings.duration), train)
-    encoder, history = train_pairwise(
-        xc,
-        y,
-        train,
-        val,
-        settings.pairwise_epochs,
-        settings.pairs_per_epoch,
-        settings.batch_size,
-        settings.lr,
-        settings.weight,
-        settings.margin,
-        settings.conv,
-        device,
-        seed,
-        schedule=settings.schedule,
-        patience=settings.patience,
-    )
+    encoder, history = _encoder(xc, y, train, val, settings, device, seed)
     xt = torch.as_tensor(xc, device=device)
     train_emb, test_emb = embed(encoder, xt[train], device), embed(encoder, xt[test], device)
     pred = svm_uar(train_emb, y[train], test_emb, np.zeros(len(test), int), seed)[1]
@@ -523,22 +528,8 @@ def source_model(
     norm = SpectrogramNorm().fit(x[train])
     xc = np.ascontiguousarray(norm.transform(x), dtype=np.float32)
     device = resolve_device(settings.device)
-    encoder, history = train_pairwise(
-        xc,
-        np.searchsorted(names, y_train),
-        train,
-        val,
-        settings.pairwise_epochs,
-        settings.pairs_per_epoch,
-        settings.batch_size,
-        settings.lr,
-        settings.weight,
-        settings.margin,
-        settings.conv,
-        device,
-        random_state,
-        schedule=settings.schedule,
-        patience=settings.patience,
+    encoder, history = _encoder(
+        xc, np.searchsorted(names, y_train), train, val, settings, device, random_state
     )
     return {
         "encoder": encoder.cpu(),
