@@ -61,7 +61,7 @@
 #   (`python -m sertl.book run --profile paper --chapter 03_lian`). The table
 #   beside Table 3 gives both scales.
 # - **Scores.** The mean over test units (speaker groups) of each unit's UAR
-#   (seeds averaged within a unit), with a bootstrap interval over units and
+#   (seeds averaged within a unit), with a Student-t interval over units and
 #   the pooled UAR beside it. On IEMOCAP there is one test unit (session 5):
 #   its interval resamples utterances and holds for its two speakers only.
 # ```

@@ -177,7 +177,8 @@ def andova_lustrek(
                     unit_level="subject",
                     unit=unit,
                     chance=verdict.chance(n_classes),
-                    exempt=CHANCE_REFERENCES,
+                    # against a chance reference, being at chance is the question itself
+                    exempt=(a, b) if b in CHANCE_REFERENCES else (),
                     chance_on=uar,
                     paper="andova_lustrek",
                     table=table,

@@ -55,6 +55,8 @@ UNITS = {
 }
 COLUMNS = ["grid", "method", "source", "target", "frozen", "speakers", "repeat", "references"]
 COLUMNS += ["unit", "uar"]
+#: Columns of the fine-tuning rows with the distance loss (see :func:`clamp_sentence`).
+LOSS_COLUMNS = ["distance_loss_history", "clamp_share"]
 
 
 def prepare(tables: Mapping[str, pd.DataFrame], feature_set: str = "IS09_64") -> dict[str, dict]:
@@ -465,7 +467,8 @@ def run(corpora: dict, settings: Settings, *, grid: GridOptions | None = None) -
         )
         for name, plan in cells(corpora, settings).items()
     ]
-    return pd.concat([t[COLUMNS] for t in tables if len(t)], ignore_index=True)
+    columns = [*COLUMNS, *LOSS_COLUMNS]  # the distance loss's record: fine-tunings only
+    return pd.concat([t.reindex(columns=columns) for t in tables if len(t)], ignore_index=True)
 
 
 def fit_predict(

@@ -969,7 +969,7 @@ def table3(
         mine = scores[scores["method"] == method]
         n = mine["unit"].nunique()
         low, high = (v.low, v.high) if v else (np.nan, np.nan)
-        what = f"bootstrap over {UNIT}s"
+        what = f"t-interval over {UNIT}s"
         pooled = np.nan
         if pred is not None:
             p = pred[pred["method"] == method]

@@ -66,7 +66,11 @@ def test_support_draw_is_one_per_emotion_per_speaker_and_test_is_the_others(corp
 
 
 def test_grid_rows_and_units(scores):
-    assert list(scores.columns) == fc.COLUMNS
+    assert list(scores.columns) == [*fc.COLUMNS, *fc.LOSS_COLUMNS]
+    with_loss = scores["method"] == fc.FT_LOSS
+    assert scores.loc[with_loss, "clamp_share"].between(0, 1).all()
+    assert scores.loc[~with_loss, "clamp_share"].isna().all()
+    assert scores.loc[with_loss, "distance_loss_history"].str.count(";").gt(0).all()
     idt = scores[scores["grid"] == "idt"]
     assert len(idt) == 3 and idt["unit"].nunique() == 3
     oodt = scores[scores["grid"] == "oodt"]
