@@ -331,7 +331,8 @@ def summary(
     sentences = []
     for paper in CHAPTERS:
         rows = board[board["paper"] == paper]
-        if rows.empty:
+        judged = (finding_rows["paper"] == paper).any() or (effect_rows["paper"] == paper).any()
+        if rows.empty and not judged:
             continue
         dup = rows["duplicate_of"].astype(bool) if "duplicate_of" in rows else False
         built = rows["by_construction"].astype(bool) if "by_construction" in rows else False

@@ -123,3 +123,13 @@ def test_compact_views_of_empty_selections():
     empty = scoreboard.collect("/nonexistent").iloc[0:0]
     assert scoreboard.compact(empty, "lian").empty
     assert scoreboard.compact_effects(scoreboard.effects("/nonexistent")).empty
+
+
+def test_a_paper_without_published_cells_is_summarised_by_its_findings():
+    board = scoreboard.collect("/nonexistent")
+    board = board[board["paper"] != "yue"]
+    found = pd.DataFrame(
+        [{"paper": "yue", "finding": "x", "verdict": "inconclusive", "evidence": "e"}]
+    )
+    text = " ".join(scoreboard.summary(board, None, found))
+    assert "**Yue et al.**: findings: 1 inconclusive" in text
