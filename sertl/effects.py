@@ -56,15 +56,6 @@ def _difference(pub: pd.Series, table_a: str, a: str, table_b: str, b: str, s: s
     return float(va) - float(vb)
 
 
-def _pair_test(
-    wide: pd.DataFrame, a: str, b: str, unit_level: str, unit: str
-) -> verdict.PairedTest:
-    both = wide.dropna(subset=[a, b])
-    return verdict.paired(
-        both[a], both[b], both.index.get_level_values(unit_level), names=(a, b), unit=unit
-    )
-
-
 def _compared(
     wide: pd.DataFrame,
     a: str,
@@ -99,7 +90,7 @@ def _compared(
             continue
         if at_chance(values, values.index.get_level_values(unit_level), chance):
             found.append(arm)
-    test = _pair_test(wide, a, b, unit_level, unit)
+    test = verdict.paired_columns(wide, a, b, unit_level=unit_level, unit=unit)
     return verdict.effect(test, degenerate=[m for m in (a, b) if m in found], **effect)
 
 
@@ -484,7 +475,7 @@ def yue_sensitivity(
     for arm in ["EMOFSL", *[f"EMOFSL ({v})" for v in dict.fromkeys(var["variant"])]]:
         if arm not in wide or "FSTL" not in wide:
             continue
-        test = _pair_test(wide, arm, "FSTL", "unit", "target fold")
+        test = verdict.paired_columns(wide, arm, "FSTL", unit_level="unit", unit="target fold")
         rows.append(
             verdict.effect(
                 test,

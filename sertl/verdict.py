@@ -606,6 +606,33 @@ def paired(
     )
 
 
+def paired_columns(
+    wide: pd.DataFrame, a: str, b: str, *, unit_level: str, unit: str, alpha: float = 0.05
+) -> PairedTest:
+    """:func:`paired` on two columns of a wide table, over one level of its index.
+
+    Rows missing either column are left out; rows of one unit (several seeds,
+    say) are averaged within that unit first.
+
+    Args:
+        wide: One column per method, indexed by (at least) ``unit_level``.
+        a: The first method's column.
+        b: The second method's column.
+        unit_level: The index level that holds the independent unit.
+        unit: Name of the unit.
+        alpha: Significance level.
+    """
+    both = wide.dropna(subset=[a, b])
+    return paired(
+        both[a],
+        both[b],
+        both.index.get_level_values(unit_level),
+        names=(a, b),
+        unit=unit,
+        alpha=alpha,
+    )
+
+
 def adjust(tests: Sequence[PairedTest]) -> list[PairedTest]:
     """Bonferroni-adjust a family of paired tests: their p-values and their intervals.
 
