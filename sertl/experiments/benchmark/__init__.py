@@ -65,6 +65,7 @@ from .run import KEYS, cell, cells, pairs_of, prepare, run, source_cell, source_
 from .summary import (
     PAPER_COLOURS,
     Ranking,
+    chance_sentences,
     findings,
     matrix,
     pair_name,
@@ -75,6 +76,7 @@ from .summary import (
 )
 
 __all__ = [
+    "chance_sentences",
     "ANDOVA",
     "ANDOVA_NAMES",
     "BASE",

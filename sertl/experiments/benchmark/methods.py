@@ -313,8 +313,10 @@ def _baseline(
             own_corpus.zscore(t.xt, t.test_speakers),
         )
     else:
-        scaler = StandardScaler().fit(t.xs)
-        xs, xt = scaler.transform(t.xs), scaler.transform(t.xt)
+        # Each corpus on its own statistics (the target's from its unlabelled test
+        # speech): with the source's alone, the corpora's offsets send every test
+        # utterance of some pairs to one class.
+        xs, xt = StandardScaler().fit_transform(t.xs), StandardScaler().fit_transform(t.xt)
     clf = own_corpus.make_classifier(classifier, opts.n_trees, t.own_seed)
     return clf.fit(xs, t.ys).predict(xt).astype(str)
 

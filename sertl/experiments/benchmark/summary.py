@@ -11,12 +11,17 @@ import pandas as pd
 from scipy import stats as sps
 
 from ... import verdict
+from ...effects import at_chance
 from .methods import (
     BASELINE_INPUTS,
+    EMOTIONS,
     METHODS,
     PAIR_UNIT,
     PAPERS,
 )
+
+#: Chance UAR of the four emotions, in percent.
+CHANCE = verdict.chance(len(EMOTIONS))
 
 # ---------------------------------------------------------------------------------------
 # summaries
@@ -28,13 +33,18 @@ def pair_name(source: str, target: str) -> str:
 
 
 def summary(results: pd.DataFrame, n_boot: int = 2000) -> pd.DataFrame:
-    """Mean UAR per (pair, method, budget) with its interval over the independent units."""
+    """Mean UAR per (pair, method, budget) with its interval over the independent units.
+
+    ``at_chance`` is True where the units' UARs are not above chance by a one-sided
+    t-test (:func:`sertl.effects.at_chance`).
+    """
     rows = []
     for (source, target, method, k), g in results.groupby(
         ["source", "target", "method", "k"], sort=False
     ):
         kind = g["unit_kind"].iloc[0]
         iv = verdict.interval(g["uar"], g["unit"], unit=kind, n_boot=n_boot)
+        chance = at_chance(g["uar"], g["unit"], CHANCE)
         rows.append(
             {
                 "source": source,
@@ -48,9 +58,29 @@ def summary(results: pd.DataFrame, n_boot: int = 2000) -> pd.DataFrame:
                 "high": iv.high,
                 "n_units": iv.n_units,
                 "unit": kind,
+                "at_chance": chance,
             }
         )
     return pd.DataFrame(rows)
+
+
+def chance_sentences(summ: pd.DataFrame) -> list[str]:
+    """Per budget, the methods not above chance on some pair (none: one sentence saying so)."""
+    out = []
+    for k, part in summ.groupby("k", sort=True):
+        budget = "zero-shot" if k == 0 else f"k = {k}"
+        low = part[part["at_chance"]]
+        if low.empty:
+            out.append(f"{budget}: every method is above chance ({CHANCE:.0f} %) on every pair.")
+            continue
+        per = low.groupby("method", sort=False)["pair"].agg(list)
+        out.append(
+            f"{budget}: not above chance ({CHANCE:.0f} %, one-sided t over the units) in "
+            f"{len(low)} of {len(part)} cells: "
+            + "; ".join(f"{m} on {', '.join(p)}" for m, p in per.items())
+            + "."
+        )
+    return out
 
 
 def matrix(summ: pd.DataFrame, k: int, text: bool = True) -> pd.DataFrame:
@@ -247,7 +277,7 @@ def rank_figure(rankings: Sequence[Ranking]) -> plt.Figure:
 
 
 def standardisation_tests(summ: pd.DataFrame) -> list[verdict.PairedTest]:
-    """Per-speaker standardisation against the source's statistics, paired over pairs."""
+    """Per-speaker against per-corpus standardisation, paired over pairs."""
     wide = matrix(summ, 0, text=False)
     tests = []
     for label in BASELINE_INPUTS.values():
