@@ -62,6 +62,13 @@ def support_draw(
 ) -> tuple[np.ndarray, np.ndarray]:
     """One utterance per emotion from each of ``n_speakers`` random speakers.
 
+    Args:
+        y: Emotion of each utterance (indices into :data:`EMOTIONS`).
+        speakers: Speaker of each utterance.
+        n_speakers: Speakers in the support set.
+        repeat: Number of the draw (each gives other speakers and utterances).
+        seed: Base seed; the draw's seed derives from it, ``n_speakers`` and ``repeat``.
+
     Returns:
         (support indices, test indices): the test set is every utterance of the
         other speakers.
@@ -82,12 +89,25 @@ def usable_speaker_counts(speaker_counts: Sequence[int], n_speakers: int) -> lis
     A support draw from ``n`` of the target's ``n_speakers`` speakers tests on the
     others, so ``n`` must be smaller (a small user corpus may have fewer speakers
     than a profile asks for).
+
+    Args:
+        speaker_counts: The speaker counts asked for.
+        n_speakers: Speakers of the target corpus.
+
+    Returns:
+        The counts that run, in the order asked.
     """
     return [int(n) for n in speaker_counts if 0 < n < n_speakers]
 
 
 def skipped_sentence(speaker_counts: Sequence[int], n_speakers: int, target: str) -> str:
-    """Says which speaker counts the target's size rules out (empty when none)."""
+    """Says which speaker counts the target's size rules out (empty when none).
+
+    Args:
+        speaker_counts: The speaker counts asked for.
+        n_speakers: Speakers of the target corpus.
+        target: The target's name (for the sentence).
+    """
     skipped = sorted(
         set(map(int, speaker_counts)) - set(usable_speaker_counts(speaker_counts, n_speakers))
     )

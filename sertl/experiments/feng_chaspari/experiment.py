@@ -66,7 +66,15 @@ GRID_KEYS = {"idt": ["speaker"], "oodt": ["source"], "finetune": ["source", "spe
 
 
 def cells(corpora: Mapping[str, Prepared], settings: Settings) -> dict[str, list[dict]]:
-    """The cells of the three grids (``"idt"``, ``"oodt"``, ``"finetune"``)."""
+    """The cells of the three grids (``"idt"``, ``"oodt"``, ``"finetune"``).
+
+    Args:
+        corpora: The prepared corpora (the target's speakers give the IDT folds).
+        settings: The grids' knobs.
+
+    Returns:
+        The parameters of each cell by grid, without the shared ``corpora``.
+    """
     s = settings
     common = dict(target=s.target, lr=s.lr, seed=s.seed, device=s.device)
     held_out = sorted(np.unique(corpora[s.target].speaker))
@@ -99,7 +107,15 @@ def cells(corpora: Mapping[str, Prepared], settings: Settings) -> dict[str, list
 
 
 def cell(grid_name: str, **params: object) -> list[dict]:
-    """One cell of the grid ``grid_name`` (a key of :data:`CELLS`)."""
+    """One cell of the grid ``grid_name`` (a key of :data:`CELLS`).
+
+    Args:
+        grid_name: ``"idt"``, ``"oodt"`` or ``"finetune"``.
+        **params: The cell's parameters and ``corpora``.
+
+    Returns:
+        The cell's rows (columns :data:`COLUMNS`).
+    """
     return CELLS[grid_name](**params)  # type: ignore[operator]
 
 

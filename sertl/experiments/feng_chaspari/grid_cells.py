@@ -59,7 +59,20 @@ def idt_cell(
     device: str,
     corpora: Mapping[str, Prepared],
 ) -> list[dict]:
-    """In-domain training with one target speaker held out (one fold of LOSO)."""
+    """In-domain training with one target speaker held out (one fold of LOSO).
+
+    Args:
+        speaker: The held-out speaker (the unit).
+        target: The target corpus.
+        epochs: Training epochs.
+        lr: Adam's learning rate.
+        seed: Base seed (the network's derives from it and ``speaker``).
+        device: Torch device.
+        corpora: The prepared corpora by name (shared by every cell).
+
+    Returns:
+        One row: the held-out speaker's UAR against the training speakers' references.
+    """
     d = corpora[target]
     test = d.speaker == speaker
     scaler = StandardScaler().fit(d.X[~test])
@@ -90,7 +103,20 @@ def oodt_cell(
     device: str,
     corpora: Mapping[str, Prepared],
 ) -> list[dict]:
-    """The source's model on every target speaker, against the source's references."""
+    """The source's model on every target speaker, against the source's references.
+
+    Args:
+        source: The source corpus.
+        target: The target corpus.
+        epochs: Epochs of the source model (:func:`base_model`).
+        lr: Adam's learning rate.
+        seed: Base seed.
+        device: Torch device.
+        corpora: The prepared corpora by name (shared by every cell).
+
+    Returns:
+        One row per target speaker.
+    """
     src, tgt = corpora[source], corpora[target]
     state, scaler = base_model(
         src.X, src.y, source=source, epochs=epochs, lr=lr, seed=seed, device=device
@@ -116,22 +142,42 @@ def oodt_cell(
 
 
 def _arm_rows(
-    net: SiameseNet,
+    state: dict,
     method: str,
-    references: Sequence[str],
+    frozen: int,
+    support: tuple[np.ndarray, np.ndarray],
+    test: tuple[np.ndarray, np.ndarray],
     refs: Mapping[str, tuple[np.ndarray, np.ndarray]],
-    x_test: np.ndarray,
-    y_test: np.ndarray,
+    references: Sequence[str],
     *,
+    finetune_epochs: int,
+    lr: float,
+    distance_weight: float,
+    seed: int,
     device: str,
     return_embeddings: bool,
     **keys: object,
 ) -> list[dict]:
-    """The rows of one fine-tuned network, one per reference set (``refs`` holds them)."""
+    """One arm fine-tuned from ``state`` on ``support`` (x, y); one row per reference set.
+
+    ``refs`` holds every reference set by name; ``keys`` are the row's other columns.
+    """
+    net = _train(
+        *support,
+        finetune_epochs,
+        lr=lr,
+        seed=seed,
+        device=device,
+        init=state,
+        frozen=frozen,
+        distance_weight=distance_weight if method == FT_LOSS else 0.0,
+        batch_size=32,
+    )
+    x_test, y_test = test
     rows = []
     for ref in references:
         pred = classify(net, x_test, *refs[ref], device)
-        row = _row(grid="finetune", method=method, references=ref, **keys)
+        row = _row(grid="finetune", method=method, frozen=frozen, references=ref, **keys)
         row["uar"] = _uar(y_test, pred)
         if method == FT_LOSS:
             row.update(_loss_record(net.history_))
@@ -167,6 +213,25 @@ def finetune_cell(
     also scored on the draw's test speakers (``method="OODT"``), a paired baseline.
     With ``return_embeddings`` the rows carry the test embeddings (``embedding``),
     labels (``y``) and predictions (``pred``) for figures.
+
+    Args:
+        source: The source corpus.
+        target: The target corpus.
+        speakers: Target speakers in the support draw.
+        repeat: Number of the draw.
+        frozen_layers: Numbers of frozen extractor layers to fine-tune with.
+        references: Reference sets after fine-tuning (keys of :data:`REFERENCES`).
+        epochs: Epochs of the source model.
+        finetune_epochs: Epochs of fine-tuning.
+        lr: Adam's learning rate.
+        distance_weight: Weight of the distance loss (its arm only).
+        seed: Base seed.
+        device: Torch device.
+        corpora: The prepared corpora by name (shared by every cell).
+        return_embeddings: Also return the test embeddings, labels and predictions.
+
+    Returns:
+        The OODT row, then per frozen setting, arm and reference set one row.
     """
     src, tgt = corpora[source], corpora[target]
     state, scaler = base_model(
@@ -175,13 +240,8 @@ def finetune_cell(
     xs, xt = scaler.transform(src.X), scaler.transform(tgt.X)
     ys, yt = src.y, tgt.y
     support, test = support_draw(yt, tgt.speaker, speakers, repeat, seed)
-    keys = dict(
-        source=source,
-        target=target,
-        speakers=speakers,
-        repeat=repeat,
-        unit=f"{speakers} speakers, draw {repeat}",
-    )
+    keys = dict(source=source, target=target, speakers=speakers, repeat=repeat)
+    keys["unit"] = f"{speakers} speakers, draw {repeat}"
     base = SiameseNet(xs.shape[1])
     base.load_state_dict(state)
     pred = classify(base, xt[test], xs, ys, device)
@@ -192,30 +252,16 @@ def finetune_cell(
         "target": (xt[support], yt[support]),
         "source+target": (np.vstack([xs, xt[support]]), np.concatenate([ys, yt[support]])),
     }
+    arm = dict(
+        finetune_epochs=finetune_epochs,
+        lr=lr,
+        distance_weight=distance_weight,
+        seed=stable_seed(seed, "ft", source, speakers, repeat),  # the same pairs in both arms
+        device=device,
+        return_embeddings=return_embeddings,
+    )
     for frozen in frozen_layers:
         for method in (FT, FT_LOSS):
-            net = _train(
-                xt[support],
-                yt[support],
-                finetune_epochs,
-                lr=lr,
-                seed=stable_seed(seed, "ft", source, speakers, repeat),
-                device=device,
-                init=state,
-                frozen=frozen,
-                distance_weight=distance_weight if method == FT_LOSS else 0.0,
-                batch_size=32,
-            )
-            rows += _arm_rows(
-                net,
-                method,
-                references,
-                refs,
-                xt[test],
-                yt[test],
-                device=device,
-                return_embeddings=return_embeddings,
-                frozen=frozen,
-                **keys,
-            )
+            draw = (xt[support], yt[support]), (xt[test], yt[test])
+            rows += _arm_rows(state, method, frozen, *draw, refs, references, **arm, **keys)
     return rows

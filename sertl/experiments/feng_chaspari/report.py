@@ -22,6 +22,12 @@ def figure2(
 
     Lines: fine-tuning with and without the loss (frozen settings averaged), with
     a 95 % band over support draws; OODT on the same draws and IDT as references.
+
+    Args:
+        scores: From :func:`~sertl.experiments.feng_chaspari.run`.
+        sources: The sources to show, one panel each.
+        references: The reference set of the fine-tuned rows.
+        title: The figure's title (none when empty).
     """
     ft = _finetuned(scores, references)
     idt = scores.loc[scores["grid"] == "idt", "uar"].mean()
@@ -110,7 +116,15 @@ def table1(verdict_table: pd.DataFrame, published: pd.DataFrame) -> str:
 
 
 def all_sources(scores: pd.DataFrame, references: str = "target") -> pd.DataFrame:
-    """Every source that ran: OODT, IDT and the best fine-tuning cells (mean UAR %)."""
+    """Every source that ran: OODT, IDT and the best fine-tuning cells (mean UAR %).
+
+    Args:
+        scores: From :func:`~sertl.experiments.feng_chaspari.run`.
+        references: The reference set of the fine-tuned rows.
+
+    Returns:
+        One row per source; for each fine-tuning method its best cell and that cell's UAR.
+    """
     best = best_settings(scores, references)
     oodt = scores[scores["grid"] == "oodt"].groupby("source")["uar"].mean()
     idt = scores.loc[scores["grid"] == "idt", "uar"].mean()
@@ -128,7 +142,17 @@ def all_sources(scores: pd.DataFrame, references: str = "target") -> pd.DataFram
 def embedding_map(
     emb: np.ndarray, method: str = "umap", *, seed: int = 0, n_neighbors: int = 15
 ) -> np.ndarray:
-    """A 2-d map of embeddings: UMAP (``"umap"``) or the first two principal axes (``"pca"``)."""
+    """A 2-d map of embeddings: UMAP (``"umap"``) or the first two principal axes (``"pca"``).
+
+    Args:
+        emb: Embeddings, one row per utterance.
+        method: ``"umap"`` or ``"pca"`` (of the standardised embeddings).
+        seed: Seed of the map.
+        n_neighbors: UMAP's neighbourhood size.
+
+    Raises:
+        ValueError: An unknown ``method``.
+    """
     if method == "umap":
         from ...plots import umap_embedding
 

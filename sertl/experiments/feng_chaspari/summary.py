@@ -29,6 +29,10 @@ def best_settings(scores: pd.DataFrame, references: str = "target") -> pd.DataFr
     As in the paper's Table 1, the best cell is chosen on the test data, which
     favours the grid; its values are the UARs of that cell's support draws.
 
+    Args:
+        scores: From :func:`~sertl.experiments.feng_chaspari.run`.
+        references: The reference set of the fine-tuned rows.
+
     Returns:
         Columns ``source, method, frozen, speakers, uar, n_draws``.
     """
@@ -165,6 +169,14 @@ def loss_effect(
     The unit is the support draw (a random choice of target speakers and
     utterances); the frozen settings fine-tuned on the same draw are averaged
     within it, since they are not independent of each other.
+
+    Args:
+        scores: From :func:`~sertl.experiments.feng_chaspari.run`.
+        references: The reference set of the fine-tuned rows.
+        n_boot: Passed to :func:`sertl.verdict.paired`.
+
+    Returns:
+        One row per source: difference, interval, Bonferroni p, draws, outcome, sentence.
     """
     return _paired_by_source(scores, (FT_LOSS, references), (FT, references), (FT_LOSS, FT), n_boot)
 
@@ -172,14 +184,33 @@ def loss_effect(
 def finetune_effect(
     scores: pd.DataFrame, method: str = FT, references: str = "target", n_boot: int = 2000
 ) -> pd.DataFrame:
-    """Fine-tuning against the OODT model on the same draw's test speakers, per source."""
+    """Fine-tuning against the OODT model on the same draw's test speakers, per source.
+
+    Args:
+        scores: From :func:`~sertl.experiments.feng_chaspari.run`.
+        method: :data:`FT` or :data:`FT_LOSS`.
+        references: The reference set of the fine-tuned rows.
+        n_boot: Passed to :func:`sertl.verdict.paired`.
+
+    Returns:
+        As :func:`loss_effect`.
+    """
     return _paired_by_source(
         scores, (method, references), (OODT, references), (method, OODT), n_boot
     )
 
 
 def reference_effect(scores: pd.DataFrame, method: str = FT, n_boot: int = 2000) -> pd.DataFrame:
-    """Target-only references against source plus target references, per source."""
+    """Target-only references against source plus target references, per source.
+
+    Args:
+        scores: From :func:`~sertl.experiments.feng_chaspari.run`.
+        method: :data:`FT` or :data:`FT_LOSS`.
+        n_boot: Passed to :func:`sertl.verdict.paired`.
+
+    Returns:
+        As :func:`loss_effect`.
+    """
     return _paired_by_source(
         scores,
         (method, "target"),
@@ -196,6 +227,15 @@ def speaker_trend(
 
     Spearman's rank correlation between the number of speakers of each support
     draw and the draw's gain over OODT (UAR points, frozen settings averaged).
+
+    Args:
+        scores: From :func:`~sertl.experiments.feng_chaspari.run`.
+        method: :data:`FT` or :data:`FT_LOSS`.
+        references: The reference set of the fine-tuned rows.
+        alpha: Level of the test.
+
+    Returns:
+        One row per source: ``rho``, ``p``, ``draws`` and a sentence.
     """
     gain = _per_draw(scores, method, references).merge(
         _per_draw(scores, OODT, references),
@@ -221,7 +261,15 @@ def speaker_trend(
 
 
 def variance_explained(scores: pd.DataFrame, references: str = "target") -> pd.DataFrame:
-    """Share of the variance of fine-tuned UAR explained by each factor (η² of its means)."""
+    """Share of the variance of fine-tuned UAR explained by each factor (η² of its means).
+
+    Args:
+        scores: From :func:`~sertl.experiments.feng_chaspari.run`.
+        references: The reference set of the fine-tuned rows.
+
+    Returns:
+        Columns ``factor`` (source, frozen, speakers, method) and ``eta2``.
+    """
     ft = _finetuned(scores, references)
     ft = ft[ft["method"].isin([FT, FT_LOSS])]
     grand = ft["uar"].mean()
@@ -234,7 +282,12 @@ def variance_explained(scores: pd.DataFrame, references: str = "target") -> pd.D
 
 
 def source_claim(effects: pd.DataFrame, n_sources: int) -> str:
-    """The computed sentence on the paper's claim that the source matters more than freezing."""
+    """The computed sentence on the paper's claim that the source matters more than freezing.
+
+    Args:
+        effects: From :func:`variance_explained`.
+        n_sources: Sources that ran.
+    """
     eta = effects.set_index("factor")["eta2"]
     if n_sources < 2:
         return "With one source, the source's share of the variance cannot be measured."
@@ -247,7 +300,11 @@ def source_claim(effects: pd.DataFrame, n_sources: int) -> str:
 
 
 def clamp_sentence(scores: pd.DataFrame) -> str:
-    """How often the distance loss's clamp decided, over the fine-tunings with the loss."""
+    """How often the distance loss's clamp decided, over the fine-tunings with the loss.
+
+    Args:
+        scores: From :func:`~sertl.experiments.feng_chaspari.run` (empty without ``clamp_share``).
+    """
     if "clamp_share" not in scores:
         return ""
     share = scores.loc[scores["method"] == FT_LOSS, "clamp_share"].dropna()

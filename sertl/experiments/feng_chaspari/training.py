@@ -62,6 +62,18 @@ def base_model(
 
     Deterministic in its arguments, so every process that needs it trains the
     same model; it is kept in memory for the process's other cells.
+
+    Args:
+        X: Source features (unscaled).
+        y: Their emotions (indices).
+        source: The source's name (part of the seed and the cache key).
+        epochs: Training epochs.
+        lr: Adam's learning rate.
+        seed: Base seed (the network's derives from it and ``source``).
+        device: Torch device.
+
+    Returns:
+        The trained network's state dict (on the CPU) and the scaler fitted on ``X``.
     """
 
     def train() -> tuple[dict, StandardScaler]:
