@@ -145,10 +145,9 @@ verdict.say(
     fc.skipped_sentence(speaker_counts, tables[target]["speaker"].nunique(), target),
     sertl.corpora.coverage.note(tables, fc.EMOTIONS),
 )
-counts = pd.DataFrame(
-    {n: d["table"]["emotion"].value_counts() for n, d in corpora.items()}
-).T.reindex(columns=list(fc.EMOTIONS))
-counts["speakers"] = [d["table"]["speaker"].nunique() for d in corpora.values()]
+by_corpus = {n: d.table["emotion"].value_counts() for n, d in corpora.items()}
+counts = pd.DataFrame(by_corpus).T.reindex(columns=list(fc.EMOTIONS))
+counts["speakers"] = [d.table["speaker"].nunique() for d in corpora.values()]
 counts
 
 # %% [markdown]
