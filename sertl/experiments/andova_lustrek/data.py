@@ -9,6 +9,7 @@ import pandas as pd
 
 from ... import features
 from ...device import stable_seed
+from .._base import Prepared, indices
 from .settings import EMOTIONS
 
 
@@ -28,7 +29,7 @@ def relabel(table: pd.DataFrame, *, merge_excited: bool = False) -> pd.DataFrame
 
 def prepare(
     tables: Mapping[str, pd.DataFrame], *, feature_set: str = "IS10", merge_excited: bool = False
-) -> dict[str, dict]:
+) -> dict[str, Prepared]:
     """The four emotions of each corpus as feature arrays, ready to share with the cells.
 
     Args:
@@ -37,18 +38,18 @@ def prepare(
         merge_excited: See :func:`relabel`.
 
     Returns:
-        ``{name: {"X", "y", "speaker", "table"}}`` with ``y`` the emotion names.
+        A :class:`~sertl.experiments.Prepared` per corpus name (``y`` indexes :data:`EMOTIONS`).
     """
     extractor = features.OpenSmileExtractor(feature_set)
     out = {}
     for name, table in tables.items():
         table, X = features.extract_table(relabel(table, merge_excited=merge_excited), extractor)
-        out[name] = {
-            "X": np.asarray(X, dtype=np.float32),
-            "y": table["emotion"].to_numpy(dtype=str),
-            "speaker": table["speaker"].astype(str).to_numpy(),
-            "table": table,
-        }
+        out[name] = Prepared(
+            X=np.asarray(X, dtype=np.float32),
+            y=indices(table["emotion"].to_numpy(dtype=str), EMOTIONS, where=name),
+            speaker=table["speaker"].astype(str).to_numpy(),
+            table=table,
+        )
     return out
 
 
@@ -57,17 +58,17 @@ def feature_names(feature_set: str) -> list[str]:
     return features.OpenSmileExtractor(feature_set).feature_names
 
 
-def counts(corpora: Mapping[str, dict]) -> pd.DataFrame:
+def counts(corpora: Mapping[str, Prepared]) -> pd.DataFrame:
     """Utterances per emotion and subjects per corpus (the paper's Table 1, ours)."""
     rows = {}
     for name, c in corpora.items():
-        row = pd.Series(c["y"]).value_counts().reindex(EMOTIONS, fill_value=0).astype(int)
-        rows[name] = {**row.to_dict(), "subjects": len(set(c["speaker"]))}
+        row = dict(zip(EMOTIONS, np.bincount(c.y, minlength=len(EMOTIONS)).tolist(), strict=True))
+        rows[name] = {**row, "subjects": len(set(c.speaker))}
     return pd.DataFrame.from_dict(rows, orient="index")
 
 
 def target_subjects(
-    corpora: Mapping[str, dict],
+    corpora: Mapping[str, Prepared],
     targets: Sequence[str],
     *,
     max_subjects: int | None = None,
@@ -83,7 +84,7 @@ def target_subjects(
     """
     out = {}
     for t in dict.fromkeys(targets):
-        subjects = sorted(set(corpora[t]["speaker"]))
+        subjects = sorted(set(corpora[t].speaker))
         if max_subjects is not None and len(subjects) > max_subjects:
             rng = np.random.default_rng(stable_seed(seed, t, "subjects"))
             subjects = sorted(rng.choice(subjects, max_subjects, replace=False).tolist())

@@ -9,7 +9,8 @@ import numpy as np
 import pandas as pd
 
 from ...transfer import DistributionBinner, NeutralNormalizer, QuantileWarper
-from .settings import METHODS
+from .._base import Prepared
+from .settings import EMOTIONS, METHODS
 
 
 def plot_methods(table: pd.DataFrame, *, ncols: int = 2) -> plt.Figure:
@@ -45,7 +46,7 @@ def plot_methods(table: pd.DataFrame, *, ncols: int = 2) -> plt.Figure:
 
 
 def figure_subject(
-    corpora: Mapping[str, dict],
+    corpora: Mapping[str, Prepared],
     pairs: Sequence[Sequence[str]],
     subjects: Mapping[str, Sequence[str]],
     emotion: str = "neutral",
@@ -59,17 +60,17 @@ def figure_subject(
         (source, target, subject), or None when no pair has one.
     """
     for source, target in pairs:
-        if emotion not in set(corpora[source]["y"]):
+        if emotion not in set(corpora[source].names(EMOTIONS)):
             continue
         tgt = corpora[target]
         for subject in subjects.get(target, ()):
-            if np.any((tgt["speaker"] == subject) & (tgt["y"] == emotion)):
+            if np.any((tgt.speaker == subject) & (tgt.names(EMOTIONS) == emotion)):
                 return source, target, subject
     return None
 
 
 def plot_feature_views(
-    corpora: Mapping[str, dict],
+    corpora: Mapping[str, Prepared],
     *,
     source: str,
     target: str,
@@ -86,10 +87,10 @@ def plot_feature_views(
     whole source and one target subject. Each panel has its own axes.
     """
     src, tgt = corpora[source], corpora[target]
-    train = tgt["speaker"] == subject
-    x3 = np.vstack([src["X"], tgt["X"][train]])
-    y3 = np.concatenate([src["y"], tgt["y"][train]])
-    dom = np.array(["source"] * len(src["y"]) + ["target"] * int(train.sum()))
+    train = tgt.speaker == subject
+    x3 = np.vstack([src.X, tgt.X[train]])
+    y3 = np.concatenate([src.names(EMOTIONS), tgt.names(EMOTIONS)[train]])
+    dom = np.array(["source"] * len(src.y) + ["target"] * int(train.sum()))
     s, t = dom == "source", dom == "target"
     norm1 = NeutralNormalizer().fit_transform(x3, y3, domain=dom)
     norm2 = DistributionBinner(n_bins=n_bins).fit_transform(x3, y3, domain=dom)

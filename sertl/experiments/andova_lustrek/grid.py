@@ -12,9 +12,9 @@ from sklearn.metrics import accuracy_score, balanced_accuracy_score
 from ... import grid as gridlib
 from ...device import stable_seed
 from ...models import TransferFCNN
-from .._base import GridOptions
+from .._base import GridOptions, Prepared
 from .methods import fit_predict, source_model
-from .settings import COLUMNS, METHODS, OWN_SPEECH, PAPER, TABLE2, TABLE3, Settings
+from .settings import COLUMNS, EMOTIONS, METHODS, OWN_SPEECH, PAPER, TABLE2, TABLE3, Settings
 
 
 def source_cells(pairs: Sequence[Sequence[str]], seeds: Sequence[int]) -> list[dict]:
@@ -23,13 +23,15 @@ def source_cells(pairs: Sequence[Sequence[str]], seeds: Sequence[int]) -> list[d
     return [{"source": s, "seed": int(k)} for s in sources for k in seeds]
 
 
-def train_source(source: str, seed: int, *, corpora: Mapping[str, dict], settings: dict) -> list:
+def train_source(
+    source: str, seed: int, *, corpora: Mapping[str, Prepared], settings: dict
+) -> list:
     """The FCNN trained on the whole source corpus (shared by every target subject)."""
     opts = Settings(**settings)
     c = corpora[source]
     model = source_model(
-        c["X"],
-        c["y"],
+        c.X,
+        c.names(EMOTIONS),
         hidden=opts.fcnn_hidden,
         epochs=opts.fcnn_epochs,
         fine_tune_epochs=opts.fcnn_finetune_epochs,
@@ -65,7 +67,7 @@ def cell(
     seed: int,
     subject: str,
     *,
-    corpora: Mapping[str, dict],
+    corpora: Mapping[str, Prepared],
     settings: dict,
     fcnn: Mapping[str, TransferFCNN] | None = None,
 ) -> list[dict]:
@@ -85,9 +87,11 @@ def cell(
     """
     opts = Settings(**settings)
     src, tgt = corpora[source], corpora[target]
-    train = tgt["speaker"] == subject
-    xs, ys = src["X"], src["y"]
-    xt, yt, xe, ye = tgt["X"][train], tgt["y"][train], tgt["X"][~train], tgt["y"][~train]
+    # the methods take emotion names (fit_predict is shared with chapter 08; a forest's
+    # classes, and so its ties, follow the names' order)
+    ys, y = src.names(EMOTIONS), tgt.names(EMOTIONS)
+    train = tgt.speaker == subject
+    xs, xt, yt, xe, ye = src.X, tgt.X[train], y[train], tgt.X[~train], y[~train]
     dbn = opts.dbn_kwargs()
 
     def predict(method: str) -> np.ndarray | None:
@@ -138,7 +142,7 @@ def cell(
 
 
 def run(
-    corpora: Mapping[str, dict],
+    corpora: Mapping[str, Prepared],
     *,
     pairs: Sequence[Sequence[str]],
     seeds: Sequence[int],
