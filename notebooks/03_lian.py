@@ -104,7 +104,7 @@ from threadpoolctl import threadpool_limits
 import sertl
 from sertl import effects as fx
 from sertl import papers, plots, verdict
-from sertl.experiments import lian
+from sertl.experiments import GridOptions, lian
 from sertl.losses import PairwiseLoss
 from sertl.metrics import confusion
 
@@ -297,8 +297,7 @@ results = lian.run(
     settings,
     seeds=seeds,
     durations=durations,
-    fingerprint=ctx.fingerprint(name, merge_excited),
-    scheduler=scheduler,
+    grid=GridOptions(fingerprint=ctx.fingerprint(name, merge_excited), scheduler=scheduler),
 )
 scores, curves, pred = lian.per_unit(results), lian.curves(results), lian.predictions(results)
 saved = {"scores": scores, "training_curves": curves, "predictions": pred}

@@ -15,9 +15,9 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from ... import grid
+from ... import grid as gridlib
 from ...device import stable_seed
-from .._base import Prepared, indices
+from .._base import GridOptions, Prepared, indices
 from .method import pairwise, softmax
 from .settings import EMOTIONS, PAIRWISE, Settings, baseline
 
@@ -128,21 +128,24 @@ def run(
     *,
     seeds: Sequence[int],
     durations: Sequence[float],
-    fingerprint: str = "",
-    scheduler: str | None = None,
-    store: bool = True,
-    progress: bool = True,
+    grid: GridOptions | None = None,
 ) -> pd.DataFrame:
-    """Run the whole grid (:func:`cells`) through :func:`sertl.grid.run`."""
+    """Run the whole grid (:func:`cells`) through :func:`sertl.grid.run`.
+
+    Args:
+        data: :func:`inputs`' output.
+        settings: The methods' settings.
+        seeds: Seeds of the models.
+        durations: Crop lengths of the baselines, in seconds.
+        grid: The runner's options (fingerprint, scheduler, store, progress).
+    """
     config = settings.as_dict()
-    return grid.run(
+    options = grid or GridOptions()
+    return gridlib.run(
         cell,
         cells(seeds, durations, settings.duration, len(data["folds"])),
         name="03_lian",
         keys=["method", "duration", "seed", "fold"],
         shared={"data": data, "config": config},
-        fingerprint=f"{fingerprint}|{json.dumps(config, sort_keys=True)}",
-        scheduler=scheduler,
-        store=store,
-        progress=progress,
+        **options.kwargs(json.dumps(config, sort_keys=True)),
     )

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from sertl import papers
-from sertl.experiments import Prepared, lian
+from sertl.experiments import GridOptions, Prepared, lian
 
 from .toy import SETTINGS, _inputs
 
@@ -17,9 +17,7 @@ def test_grid_rows_summaries_and_verdicts():
         SETTINGS,
         seeds=[0, 1],
         durations=[2, 3],
-        scheduler="sequential",
-        store=False,
-        progress=False,
+        grid=GridOptions(scheduler="sequential", store=False, progress=False),
     )
     pred = lian.predictions(results)
     assert len(pred) == 2 * 3 * len(table)  # seeds x (pairwise + 2 baselines) x every item once
