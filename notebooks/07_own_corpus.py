@@ -62,9 +62,9 @@ import pandas as pd
 from IPython.display import Markdown, display
 
 import sertl
-from sertl import features, grid, overview, plots, verdict
+from sertl import features, overview, plots, verdict
 from sertl.corpora import synthetic
-from sertl.experiments import own_corpus
+from sertl.experiments import GridOptions, own_corpus
 
 ctx = sertl.chapter.setup(globals(), chapter="07_own_corpus")
 
@@ -335,27 +335,23 @@ verdict.say(overview.cluster_sentence(x_all, corpus_of.tolist(), emotion_of.toli
 # unlabelled speech. The within-corpus reference trains on your corpus itself
 # in speaker-independent folds: how well these features and classifiers can
 # do on your corpus without a corpus shift. The score is the unweighted
-# average recall (UAR, chance = 1 / number of emotions), on the whole corpus
-# and per test speaker; the speakers are the independent units of every
-# interval and test.
+# average recall in percent (UAR, chance = 100 % / number of emotions), on the
+# whole corpus and per test speaker; the speakers are the independent units of
+# every interval and test.
 
 # %%
-plan = own_corpus.cells(
-    chosen,
-    feature_sets,
-    classifiers,
-    standardise if speakers_known else [s for s in standardise if s != "speaker"],
-    seed,
+settings = own_corpus.Settings.from_params(ctx.params)
+results = own_corpus.run(
+    feats,
+    target=name,
+    sources=chosen,
+    feature_sets=feature_sets,
+    classifiers=classifiers,
+    standardisations=standardise if speakers_known else [s for s in standardise if s != "speaker"],
+    seed=seed,
     within=speakers_known,
-)
-results = grid.run(
-    own_corpus.cell,
-    plan,
-    name="07_own_corpus",
-    keys=["train", "features", "classifier", "standardise", "scope", "speaker"],
-    shared={"data": feats, "target": name, "n_trees": n_trees, "n_splits": n_splits},
-    fingerprint=ctx.fingerprint(name, shared),
-    scheduler=scheduler,
+    settings=settings,
+    grid=GridOptions(fingerprint=ctx.fingerprint(name, shared), scheduler=scheduler),
 )
 ctx.save(results, "cross_corpus")
 display(own_corpus.table(results))
@@ -367,7 +363,7 @@ for i, train in enumerate(trains):
     top = own_corpus.best(results[results["train"] == train], within=train == own_corpus.WITHIN)
     per = own_corpus.per_speaker(results, top)
     ax.scatter(np.full(len(per), i) + np.linspace(-0.15, 0.15, len(per)), per, s=14, color=f"C{i}")
-    ax.plot([i - 0.25, i + 0.25], [top["uar"] * 100] * 2, color="black", lw=1.5)
+    ax.plot([i - 0.25, i + 0.25], [top["uar"]] * 2, color="black", lw=1.5)
 ax.axhline(100 / len(shared), color="grey", ls=":", lw=1, label="chance")
 tops = [own_corpus.best(results[results["train"] == t], t == own_corpus.WITHIN) for t in trains]
 ax.set_xticks(range(len(trains)), [f"{b['train']}\nper {b['standardise']}" for b in tops])
@@ -400,7 +396,7 @@ verdict.say(
     + ("" if labels is None else " (with the label map given)")
     + ".",
     f"- Its nearest registered corpus in {first} space is {nearest}; the best cross-corpus UAR, "
-    f"{top['uar'] * 100:.1f} %, comes from training on {top['train']} ({top['features']}, "
+    f"{top['uar']:.1f} %, comes from training on {top['train']} ({top['features']}, "
     f"{top['classifier']}, {own_corpus.SCALING_WORDS[top['standardise']]}).",
 )
 

@@ -3,11 +3,22 @@
 Every splitter is speaker-independent: no speaker is on both sides of a split.
 Leaving one group out is scikit-learn's :class:`~sklearn.model_selection.LeaveOneGroupOut`
 (:class:`LeaveOneSpeakerOut` and :class:`LeaveOneSessionOut` only add reading the
-groups from a corpus table); what scikit-learn lacks subclasses its
-:class:`~sklearn.model_selection.BaseCrossValidator`: consecutive speaker folds
-(:class:`SpeakerFolds`), repeated few-shot support sets (:class:`FewShotSplit`,
-:func:`sample_support`) and a fixed train/validation/test speaker split
-(:class:`FixedSpeakerSplit`).
+groups from a corpus table). What scikit-learn lacks follows the base class
+scikit-learn uses for splitters of the same kind:
+
+- :class:`SpeakerFolds` (consecutive speaker folds, test sets partitioning the
+  items) is a :class:`~sklearn.model_selection.BaseCrossValidator`, like ``GroupKFold``;
+- :class:`FewShotSplit` (``n_splits`` random support sets, :func:`sample_support`;
+  train and test are not complements and test sets overlap between draws) is a
+  :class:`~sklearn.model_selection.BaseShuffleSplit`, like ``GroupShuffleSplit``;
+- :class:`FixedSpeakerSplit` (one fixed train/validation/test partition: one
+  split, the validation part in neither side) is, like
+  :class:`~sklearn.model_selection.PredefinedSplit`, a ``BaseCrossValidator``
+  with its own ``split`` and ``get_n_splits() == 1``.
+
+All of them need ``groups`` and ask for them under scikit-learn's metadata
+routing (as its group splitters do), so ``cross_validate(..., params={"groups":
+...})`` routes the speakers to them.
 """
 
 from __future__ import annotations
@@ -16,7 +27,11 @@ from collections.abc import Iterator, Sequence
 
 import numpy as np
 import pandas as pd
-from sklearn.model_selection import BaseCrossValidator, LeaveOneGroupOut
+from sklearn.model_selection import BaseCrossValidator, BaseShuffleSplit, LeaveOneGroupOut
+
+#: What scikit-learn's (private) ``GroupsConsumerMixin`` sets: ``split`` asks for
+#: ``groups`` under metadata routing.
+_REQUEST_GROUPS = {"groups": True}
 
 
 def _check_groups(
@@ -122,6 +137,8 @@ class SpeakerFolds(BaseCrossValidator):
         random_state: Seed of the shuffle.
     """
 
+    __metadata_request__split = _REQUEST_GROUPS
+
     def __init__(self, n_splits: int = 6, shuffle: bool = False, random_state: int = 0) -> None:
         self.n_splits = n_splits
         self.shuffle = shuffle
@@ -203,32 +220,47 @@ def sample_support(
     return np.sort(np.concatenate(chosen)) if chosen else np.array([], dtype=int)
 
 
-class FewShotSplit(BaseCrossValidator):
-    """Repeated few-shot splits, speaker-disjoint.
+class FewShotSplit(BaseShuffleSplit):
+    """Repeated few-shot splits, speaker-disjoint: ``n_splits`` random support sets.
 
     A support set of ``k`` items per class from each of ``n_speakers`` random
     speakers (``per_speaker=False``: ``k`` per class in all);
     the items of all other speakers are the test set (Feng & Chaspari's
     fine-tuning protocol).
 
+    As in scikit-learn's shuffle splitters (this is a
+    :class:`~sklearn.model_selection.BaseShuffleSplit`), the draws are
+    independent: train (the support set) and test are not complements (the
+    chosen speakers' other items are in neither), and test sets of different
+    draws overlap. Its ``test_size`` and ``train_size`` do not apply: the sizes
+    follow from ``k``, ``n_speakers`` and the classes, so they are not
+    parameters. The draws use NumPy's :func:`numpy.random.default_rng` (not
+    scikit-learn's legacy ``RandomState``), which keeps every seed's draws as
+    they were.
+
     Args:
         k: Items per class in the support set.
         n_speakers: Speakers the support set is drawn from.
         n_splits: Number of random draws.
-        random_state: Seed of the draws.
+        random_state: Seed of the draws: an int gives the same draws on every
+            call of :meth:`split`; ``None`` or a :class:`numpy.random.Generator`
+            (consumed) gives new draws on each call.
         per_speaker: ``k`` per class from each chosen speaker (else ``k`` in all).
         classes: The classes drawn (default: those among the chosen speakers).
     """
+
+    __metadata_request__split = _REQUEST_GROUPS
 
     def __init__(
         self,
         k: int = 1,
         n_speakers: int = 2,
         n_splits: int = 10,
-        random_state: int = 0,
+        random_state: int | np.random.Generator | None = 0,
         per_speaker: bool = True,
         classes: Sequence | None = None,
     ) -> None:
+        # BaseShuffleSplit.__init__ is not called: it only sets the sizes, which do not apply
         self.k = k
         self.n_speakers = n_speakers
         self.n_splits = n_splits
@@ -236,19 +268,8 @@ class FewShotSplit(BaseCrossValidator):
         self.per_speaker = per_speaker
         self.classes = classes
 
-    def get_n_splits(self, X=None, y=None, groups=None) -> int:
-        """Number of draws."""
-        return self.n_splits
-
-    def _iter_test_indices(self, X=None, y=None, groups=None):
-        raise NotImplementedError  # split() is overridden: support and test are not complements
-
-    def split(self, X, y=None, groups=None) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-        """Yield ``(support, test)`` index arrays; test holds the other speakers.
-
-        Raises:
-            ValueError: ``y`` or ``groups`` missing or holding NA (naming the column).
-        """
+    def _iter_indices(self, X, y=None, groups=None) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        """The draws: ``(support, test)``, the hook :meth:`split` calls."""
         y = _check_labels(y, "FewShotSplit")
         groups = _check_groups(groups, len(X), "FewShotSplit")
         rng = np.random.default_rng(self.random_state)
@@ -265,6 +286,21 @@ class FewShotSplit(BaseCrossValidator):
             used = np.unique(groups[support])
             yield support, np.flatnonzero(~np.isin(groups, used))
 
+    def split(self, X, y=None, groups=None) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        """Yield ``(support, test)`` index arrays; test holds the other speakers.
+
+        Args:
+            X: The items (only their number is used).
+            y: The class of each item.
+            groups: The speaker of each item.
+
+        Raises:
+            ValueError: ``y`` or ``groups`` missing or holding NA (naming the column),
+                more speakers asked for than there are, or ``X``, ``y`` and
+                ``groups`` of different lengths.
+        """
+        return super().split(X, y, groups)
+
 
 class FixedSpeakerSplit(BaseCrossValidator):
     """Lian et al.'s fixed speaker split, as a rule for any corpus.
@@ -274,10 +310,18 @@ class FixedSpeakerSplit(BaseCrossValidator):
     tests (IEMOCAP's sessions 1-3 / 4 / 5). With three or four groups, the last
     tests, the one before validates, the rest train. :meth:`split` yields the
     one ``(train, test)`` pair; :meth:`partition` also gives the validation part.
+
+    Like scikit-learn's :class:`~sklearn.model_selection.PredefinedSplit`, it is
+    one predefined split (``get_n_splits() == 1``) with its own :meth:`split`:
+    train is not the complement of test, since the validation groups are in
+    neither (``cross_val_predict``, which needs test sets that partition the
+    items, refuses it as it refuses shuffle splits).
     """
 
+    __metadata_request__split = _REQUEST_GROUPS
+
     def get_n_splits(self, X=None, y=None, groups=None) -> int:
-        """One split."""
+        """One split (whatever the arguments, as for a predefined split)."""
         return 1
 
     def partition(self, groups: Sequence) -> dict[str, np.ndarray]:
@@ -299,10 +343,21 @@ class FixedSpeakerSplit(BaseCrossValidator):
             members = {"train": ordered[:-2], "val": ordered[-2:-1], "test": ordered[-1:]}
         return {part: np.flatnonzero(np.isin(groups, m)) for part, m in members.items()}
 
-    def _iter_test_indices(self, X=None, y=None, groups=None):
-        raise NotImplementedError  # split() is overridden: validation is in neither part
+    def _iter_test_indices(self, X=None, y=None, groups=None) -> Iterator[np.ndarray]:
+        """The one test set (BaseCrossValidator's hook; :meth:`split` does not use it)."""
+        parts = self.partition(_check_groups(groups, len(X), "FixedSpeakerSplit"))
+        yield parts["test"]
 
     def split(self, X, y=None, groups=None) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-        """Yield the ``(train, test)`` pair (the validation groups are in neither)."""
+        """Yield the ``(train, test)`` pair (the validation groups are in neither).
+
+        Args:
+            X: The items (only their number is used).
+            y: Ignored (the split depends on the groups only).
+            groups: The session or speaker of each item.
+
+        Raises:
+            ValueError: Fewer than three groups, groups missing (NA), or not one per item.
+        """
         parts = self.partition(_check_groups(groups, len(X), "FixedSpeakerSplit"))
         yield parts["train"], parts["test"]

@@ -99,7 +99,12 @@ def test_few_shot_split_draws_the_classes_asked_for():
 
 def test_the_splitters_are_scikit_learn_cross_validators():
     from sklearn.dummy import DummyClassifier
-    from sklearn.model_selection import BaseCrossValidator, LeaveOneGroupOut, cross_val_score
+    from sklearn.model_selection import (
+        BaseCrossValidator,
+        BaseShuffleSplit,
+        LeaveOneGroupOut,
+        cross_val_score,
+    )
 
     import sertl.protocols as protocols
 
@@ -107,8 +112,12 @@ def test_the_splitters_are_scikit_learn_cross_validators():
         LeaveOneGroupOut
     )
     assert issubclass(LeaveOneSpeakerOut, LeaveOneGroupOut)
-    for cls in (SpeakerFolds, FewShotSplit, protocols.FixedSpeakerSplit):
-        assert issubclass(cls, BaseCrossValidator)
+    # folds that partition the items, and one predefined split: cross-validators;
+    # random draws whose sides are no complements: a shuffle splitter
+    for cls in (SpeakerFolds, protocols.FixedSpeakerSplit):
+        assert issubclass(cls, BaseCrossValidator) and not issubclass(cls, BaseShuffleSplit)
+    assert issubclass(FewShotSplit, BaseShuffleSplit)
+    assert not issubclass(FewShotSplit, BaseCrossValidator)
     y = np.tile(["a", "b"], 30)
     spk = np.repeat(np.arange(6), 10)
     x = np.zeros((60, 1))
@@ -180,3 +189,110 @@ def test_fixed_speaker_split_parts_are_consecutive_disjoint_and_cover_everything
         assert [len(members["val"]), len(members["test"])] == sizes[3:]
     else:
         assert len(members["val"]) == len(members["test"]) == 1
+
+
+# --- the semantics of scikit-learn's splitters of the same kind (issue 24) ---
+
+
+def _speakers(n_speakers=8, per_speaker=12, classes="abcd"):
+    y = np.tile(list(classes), n_speakers * per_speaker // len(classes))
+    spk = np.repeat([f"s{i}" for i in range(n_speakers)], per_speaker)
+    return np.zeros((len(y), 2)), y, spk
+
+
+def test_few_shot_split_is_a_shuffle_split_seeded_by_random_state():
+    x, y, spk = _speakers()
+    draws = FewShotSplit(k=1, n_speakers=2, n_splits=5, random_state=3)
+    assert draws.get_n_splits() == 5 == len(list(draws.split(x, y, spk)))
+    assert draws.get_n_splits(x, y, spk) == 5  # like BaseShuffleSplit: the arguments are ignored
+    first, again = list(draws.split(x, y, spk)), list(draws.split(x, y, spk))
+    for (s1, t1), (s2, t2) in zip(first, again, strict=True):  # an int: the same draws each call
+        assert np.array_equal(s1, s2) and np.array_equal(t1, t2)
+    other = list(FewShotSplit(k=1, n_speakers=2, n_splits=5, random_state=4).split(x, y, spk))
+    assert any(not np.array_equal(a, b) for (a, _), (b, _) in zip(first, other, strict=True))
+    # a Generator is consumed, as scikit-learn's RandomState instances: new draws each call
+    shared = FewShotSplit(k=1, n_speakers=2, n_splits=5, random_state=np.random.default_rng(3))
+    once, twice = list(shared.split(x, y, spk)), list(shared.split(x, y, spk))
+    assert all(np.array_equal(a, b) for (a, _), (b, _) in zip(first, once, strict=True))
+    assert any(not np.array_equal(a, b) for (a, _), (b, _) in zip(once, twice, strict=True))
+    # support and test are not complements: the chosen speakers' other items are in neither
+    support, test = first[0]
+    assert len(support) + len(test) < len(y)
+    assert set(spk[np.setdiff1d(np.arange(len(y)), np.concatenate([support, test]))]) == set(
+        spk[support]
+    )
+    assert repr(draws) == (
+        "FewShotSplit(classes=None, k=1, n_speakers=2, n_splits=5, per_speaker=True,\n"
+        "       random_state=3)"
+    )
+
+
+def test_few_shot_split_needs_aligned_inputs():
+    x, y, spk = _speakers()
+    with pytest.raises(ValueError, match="inconsistent numbers of samples"):
+        list(FewShotSplit().split(x, y, spk[:-1]))
+    with pytest.raises(ValueError, match="needs groups"):
+        list(FewShotSplit().split(x, y))
+    with pytest.raises(ValueError, match="only 8 available"):
+        list(FewShotSplit(n_speakers=9).split(x, y, spk))
+
+
+def test_fixed_speaker_split_is_one_predefined_split():
+    from sertl.protocols import FixedSpeakerSplit
+
+    x, y, spk = _speakers(n_speakers=10)
+    fixed = FixedSpeakerSplit()
+    assert fixed.get_n_splits() == fixed.get_n_splits(x, y, spk) == 1
+    (train, test), *rest = list(fixed.split(x, y, spk))
+    parts = fixed.partition(spk)
+    assert (
+        not rest and np.array_equal(train, parts["train"]) and np.array_equal(test, parts["test"])
+    )
+    # the base class's hook gives the same test set; train is not its complement
+    (mask,) = list(fixed._iter_test_masks(x, y, spk))
+    assert np.array_equal(np.flatnonzero(mask), test)
+    assert np.array_equal(np.setdiff1d(np.arange(len(y)), np.union1d(train, test)), parts["val"])
+    assert repr(fixed) == "FixedSpeakerSplit()"
+
+
+@pytest.mark.parametrize("routing", [False, True])
+def test_scikit_learn_runs_the_splits_as_given(routing):
+    """check_cv keeps them; cross_validate fits on each train side and scores each test side,
+    with ``groups`` passed directly or routed (they ask for groups, as scikit-learn's group
+    splitters do)."""
+    import sklearn
+    from sklearn.dummy import DummyClassifier
+    from sklearn.model_selection import check_cv, cross_validate
+
+    from sertl.protocols import FixedSpeakerSplit
+
+    x, y, spk = _speakers(n_speakers=10)
+    for splitter in (
+        FewShotSplit(k=1, n_speakers=3, n_splits=4, random_state=1),
+        FixedSpeakerSplit(),
+        SpeakerFolds(5),
+    ):
+        assert check_cv(splitter, y, classifier=True) is splitter
+        with sklearn.config_context(enable_metadata_routing=routing):
+            groups = {"params": {"groups": spk}} if routing else {"groups": spk}
+            out = cross_validate(
+                DummyClassifier(), x, y, cv=splitter, return_indices=True, **groups
+            )
+        expected = list(splitter.split(x, y, spk))
+        assert len(out["test_score"]) == splitter.get_n_splits() == len(expected)
+        for kind, i in (("train", 0), ("test", 1)):
+            for got, want in zip(out["indices"][kind], expected, strict=True):
+                np.testing.assert_array_equal(got, want[i])
+
+
+def test_cross_val_predict_refuses_splits_that_are_no_partition():
+    from sklearn.dummy import DummyClassifier
+    from sklearn.model_selection import cross_val_predict
+
+    from sertl.protocols import FixedSpeakerSplit
+
+    x, y, spk = _speakers(n_speakers=10)
+    for splitter in (FewShotSplit(k=1, n_speakers=3, n_splits=4), FixedSpeakerSplit()):
+        with pytest.raises(ValueError, match="only works for partitions"):
+            cross_val_predict(DummyClassifier(), x, y, groups=spk, cv=splitter)
+    assert len(cross_val_predict(DummyClassifier(), x, y, groups=spk, cv=SpeakerFolds(5))) == 120

@@ -3,9 +3,13 @@
 One grid runs through :func:`sertl.grid.run`: :func:`cell` trains a classifier
 on one corpus (a registered *source*, or the user's corpus itself under
 speaker-independent folds, the within-corpus reference) and tests it on the
-user's corpus. Every cell returns the UAR on the whole test corpus and on
-each of its speakers: the speakers are the independent units of every interval
-and paired test (the files of one speaker are not independent of each other).
+user's corpus. Every cell returns the UAR (in percent, as every experiment
+stores it) on the whole test corpus and on each of its speakers: the speakers
+are the independent units of every interval and paired test (the files of one
+speaker are not independent of each other).
+
+The chapter builds its :class:`Settings` in one call
+(``Settings.from_params(params)``) and runs the grid with :func:`run`.
 
 The options are the ones that matter most when corpora differ: the acoustic
 feature set (openSMILE IS10 or eGeMAPS), the classifier (random forest or SVM)
@@ -15,6 +19,7 @@ and how features are standardised (:data:`STANDARDISE`).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -24,10 +29,13 @@ from sklearn.model_selection import GroupKFold
 from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
 
+from .. import grid as gridlib
 from .. import verdict
 from ..corpora import require_speakers
 from ..device import stable_seed
 from ..metrics import uar
+from ._base import GridOptions, unit_scores
+from ._base import Settings as _Settings
 
 CLASSIFIERS = ("forest", "svm")
 #: ``source``: with the training data's statistics (the usual pipeline);
@@ -43,7 +51,31 @@ SCALING_WORDS = {
 }
 WITHIN = "within"
 UNIT = "speaker"
+#: The grid's rows: ``uar`` in percent, ``n`` the test files of the row's scope.
 COLUMNS = ["train", "features", "classifier", "standardise", "scope", "speaker", "n", "uar"]
+#: The grid's name in the store (and the chapter's).
+NAME = "07_own_corpus"
+KEYS = ["train", "features", "classifier", "standardise", "scope", "speaker"]
+
+
+@dataclass(frozen=True)
+class Settings(_Settings):
+    """The options every cell shares (the grid's axes are :func:`cells`' arguments).
+
+    Attributes:
+        n_trees: Trees of the random forest.
+        n_splits: Speaker-independent folds of the within-corpus reference (at
+            most one per speaker of the target).
+    """
+
+    n_trees: int = 200
+    n_splits: int = 5
+
+    def __post_init__(self) -> None:
+        if self.n_trees < 1:
+            raise ValueError(f"n_trees must be at least 1, got {self.n_trees}")
+        if self.n_splits < 2:
+            raise ValueError(f"n_splits must be at least 2 (folds), got {self.n_splits}")
 
 
 def zscore(x: np.ndarray, groups: Sequence) -> np.ndarray:
@@ -86,18 +118,12 @@ def _scale(
 
 
 def _scores(y_true: np.ndarray, y_pred: np.ndarray, speakers: np.ndarray | None) -> list[dict]:
-    rows = [{"scope": "corpus", "speaker": "", "n": len(y_true), "uar": uar(y_true, y_pred)}]
+    """UAR (%) on the whole target, then per speaker (the contract's :func:`unit_scores`)."""
+    rows = [{"scope": "corpus", "speaker": "", "n": len(y_true), "uar": 100 * uar(y_true, y_pred)}]
     if speakers is not None:
-        for spk in sorted(set(speakers.tolist())):
-            mine = speakers == spk
-            rows.append(
-                {
-                    "scope": "speaker",
-                    "speaker": str(spk),
-                    "n": int(mine.sum()),
-                    "uar": uar(y_true[mine], y_pred[mine]),
-                }
-            )
+        per = unit_scores(y_true, y_pred, speakers, unit_column="speaker", scope="speaker")
+        # this table has always called the test size ``n`` (its corpus rows too)
+        rows += [{("n" if k == "n_test" else k): v for k, v in row.items()} for row in per]
     return rows
 
 
@@ -128,7 +154,7 @@ def cell(
         n_splits: Folds of the within-corpus reference.
 
     Returns:
-        Rows with the UAR on the whole target and on each of its speakers.
+        Rows with the UAR (%) on the whole target and on each of its speakers.
 
     Raises:
         CorpusError: Per-speaker standardisation or the within-corpus reference
@@ -193,13 +219,56 @@ def cells(
     ]
 
 
+def run(
+    data: Mapping[tuple[str, str], tuple[pd.DataFrame, np.ndarray]],
+    *,
+    target: str,
+    sources: Sequence[str],
+    feature_sets: Sequence[str],
+    classifiers: Sequence[str],
+    standardisations: Sequence[str],
+    seed: int,
+    within: bool = True,
+    settings: Settings | None = None,
+    grid: GridOptions | None = None,
+) -> pd.DataFrame:
+    """The whole grid (:func:`cells`) through :func:`sertl.grid.run`.
+
+    Args:
+        data: (corpus, feature set) -> (table, ``X``) of the target and every source.
+        target: The user's corpus.
+        sources: Registered corpora to train on.
+        feature_sets: Feature sets (keys of ``data``, with the corpus).
+        classifiers: Names of :data:`CLASSIFIERS`.
+        standardisations: Names of :data:`STANDARDISE`.
+        seed: The master seed.
+        within: Add the within-corpus reference (needs the target's speakers).
+        settings: The cells' shared options (default: :class:`Settings`'s defaults).
+        grid: The runner's options (the settings are added to its fingerprint here).
+
+    Returns:
+        One row per cell and scope (columns :data:`COLUMNS` and ``seed``), sorted by
+        :data:`KEYS`.
+    """
+    options = (settings or Settings()).as_dict()
+    return gridlib.run(
+        cell,
+        cells(sources, feature_sets, classifiers, standardisations, seed, within=within),
+        name=NAME,
+        keys=KEYS,
+        shared={"data": data, "target": target, **options},
+        # the options are shared, not cell parameters: the store key needs them
+        **(grid or GridOptions()).kwargs(f"{sorted(options.items())!r}"),
+    )
+
+
 def table(results: pd.DataFrame) -> pd.DataFrame:
     """UAR (%) on the whole target: one row per training corpus, features and classifier."""
     whole = results[results["scope"] == "corpus"]
     out = whole.pivot_table(
         index=["train", "features", "classifier"], columns="standardise", values="uar"
     )
-    out = (out * 100).round(1)
+    out = out.round(1)
     out.columns.name = "standardised per"
     order = [s for s in STANDARDISE if s in out.columns]
     return out[order]
@@ -217,16 +286,19 @@ def per_speaker(results: pd.DataFrame, setting: Mapping[str, str]) -> pd.Series:
     rows = results[results["scope"] == "speaker"]
     for key in ("train", "features", "classifier", "standardise"):
         rows = rows[rows[key] == setting[key]]
-    return rows.set_index("speaker")["uar"] * 100
+    return rows.set_index("speaker")["uar"]
 
 
 def findings(results: pd.DataFrame, target: str, data_kind: str) -> list[str]:
     """Computed sentences: the best cross-corpus setting, the gap to within, standardisation.
 
     Args:
-        results: The grid's rows.
+        results: The grid's rows (UAR in percent).
         target: The user's corpus name.
         data_kind: ``"real"`` or ``"synthetic"``, stated in the first sentence.
+
+    Returns:
+        Markdown sentences.
     """
     out = []
     top = best(results)
@@ -234,7 +306,7 @@ def findings(results: pd.DataFrame, target: str, data_kind: str) -> list[str]:
     whole_rows = results[(results["scope"] == "corpus") & (results["train"] != WITHIN)]
     n_settings = len(whole_rows.groupby(["train", "features", "classifier", "standardise"]))
     where = f"on {data_kind} data"
-    whole = f"UAR {top['uar'] * 100:.1f} % on all of {target}"
+    whole = f"UAR {top['uar']:.1f} % on all of {target}"
     if len(per):
         iv = verdict.interval(per.to_numpy(), per.index, unit=UNIT)
         whole += f"; per speaker {iv.text()}"
@@ -260,7 +332,7 @@ def findings(results: pd.DataFrame, target: str, data_kind: str) -> list[str]:
         )
         out.append(
             f"The within-corpus reference (speaker-independent folds) reaches UAR "
-            f"{ref['uar'] * 100:.1f} %; {gap.sentence}"
+            f"{ref['uar']:.1f} %; {gap.sentence}"
         )
     if {"speaker", "source"} <= set(results["standardise"]) and len(per):
         base = dict(top)
