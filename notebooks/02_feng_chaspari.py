@@ -97,7 +97,6 @@ distance_weight = 1.0
 lr = 1e-3
 embedding_map = "umap"  # or "pca" (faster)
 umap_neighbors = 15
-n_boot = 2000
 equivalence_margin = 5.0  # margin of equivalence (points) of the verdicts
 scheduler = None  # grid backend: None reads SERTL_SCHEDULER (see sertl.grid)
 device = "auto"
@@ -216,7 +215,6 @@ verdicts = fc.verdicts(
     data=origin,
     stand_ins=stand_ins,
     references=references[0],
-    n_boot=n_boot,
     margin=equivalence_margin,
 )
 verdict_table = verdict.table(verdicts)
@@ -261,7 +259,7 @@ ft.pivot_table(index=["source", "method", "frozen"], columns="speakers", values=
 
 # %% tags=["hide-input"]
 if len(references) > 1:
-    ref_effect = fc.reference_effect(scores, n_boot=n_boot)
+    ref_effect = fc.reference_effect(scores)
     ctx.save(ref_effect, "references_paired_test")
     verdict.say(*ref_effect["sentence"])
 
@@ -310,7 +308,7 @@ plt.show()
 # 1. *Fine-tuning beats the source model* (Table 1's OODT and fine-tuning rows).
 
 # %% tags=["hide-input"]
-gain = {m: fc.finetune_effect(scores, m, references[0], n_boot) for m in (fc.FT, fc.FT_LOSS)}
+gain = {m: fc.finetune_effect(scores, m, references[0]) for m in (fc.FT, fc.FT_LOSS)}
 ctx.save(pd.concat([g.assign(method=m) for m, g in gain.items()]), "finetune_paired_test")
 verdict.say(*gain[fc.FT]["sentence"], *gain[fc.FT_LOSS]["sentence"])
 
@@ -318,7 +316,7 @@ verdict.say(*gain[fc.FT]["sentence"], *gain[fc.FT_LOSS]["sentence"])
 # 2. *The distance loss improves fine-tuning* (by up to 7 points in the paper).
 
 # %% tags=["hide-input"]
-loss_effect = fc.loss_effect(scores, references[0], n_boot)
+loss_effect = fc.loss_effect(scores, references[0])
 ctx.save(loss_effect, "loss_paired_test")
 verdict.say(*loss_effect["sentence"])
 verdict.say(fc.clamp_sentence(scores))

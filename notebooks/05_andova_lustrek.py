@@ -134,7 +134,6 @@ dbn_hidden = [512, 256, 128]
 dbn_rbm_epochs = 10
 dbn_epochs = 100
 dbn_lr = 0.001
-n_boot = 2000
 equivalence_margin = 5.0  # margin of equivalence (points) of the verdicts
 scheduler = None  # grid backend: sequential, loky, dask or auto (SERTL_SCHEDULER)
 seed = 0
@@ -232,13 +231,12 @@ scores_path = ctx.save(scores, "scores")
 
 # %% tags=["hide-input"]
 published = papers.published("andova_lustrek")
-summary = al.summary(scores, published, n_boot=n_boot)
+summary = al.summary(scores, published)
 verdicts = al.verdicts(
     scores,
     published,
     data=origin,
     available=list(corpora),
-    n_boot=n_boot,
     margin=equivalence_margin,
 )
 verdict_table = verdict.table(verdicts)

@@ -58,7 +58,6 @@ pairs_per_epoch = 640
 pairwise_lr = 0.0003
 emobox = None  # folder with EmoBox's two track-2 lists (or a clone); None: SERTL_EMOBOX
 emobox_download = True  # fetch them from the pinned commit when not local
-n_boot = 2000
 scheduler = None  # grid backend: None reads SERTL_SCHEDULER (see sertl.grid)
 device = "auto"
 seed = 0
@@ -182,7 +181,7 @@ pairs = bench.pairs_of(list(data_))
 plan = bench.cells(pairs, chosen, shots, draws, seed)
 results = bench.run(data_, plan, settings, grid=grid_options, models=models)
 _ = ctx.save(results, "scores")
-summ = bench.summary(results, n_boot=n_boot)
+summ = bench.summary(results)
 _ = ctx.save(summ, "matrix")
 display(Markdown(f"{len(plan)} cells, {len(results)} rows."))
 
@@ -226,7 +225,7 @@ for k in shots:
 # read the tests as a summary of these pairs.
 
 # %%
-rankings = [bench.ranking(summ, k, n_boot=n_boot) for k in [0, *shots]]
+rankings = [bench.ranking(summ, k) for k in [0, *shots]]
 fig = bench.rank_figure(rankings)
 plt.show()
 
@@ -299,7 +298,7 @@ if idx:
     eplan = bench.emobox_cells([("savee", "ravdess"), ("ravdess", "savee")], chosen, seed)
     ours = bench.emobox_run(data_, eplan, idx, settings, grid=grid_options, models=models)
     _ = ctx.save(ours, "emobox")
-    display(bench.emobox_table(ours, published, n_boot=n_boot))
+    display(bench.emobox_table(ours, published))
 else:
     ours = None
     display(Markdown("EmoBox's published values alone (our side could not run):"))

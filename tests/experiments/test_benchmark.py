@@ -208,7 +208,7 @@ def test_ranking_finds_the_best_and_tests_against_it():
             "eGeMAPS + RF": best,
         }
     )
-    r = bench.ranking(summ, 0, n_boot=200)
+    r = bench.ranking(summ, 0)
     assert r.n_pairs == 10
     assert r.best == "eGeMAPS + RF"  # tied mean rank with per-speaker z: the first in order
     assert r.friedman_p < 0.01
@@ -223,7 +223,7 @@ def test_ranking_finds_the_best_and_tests_against_it():
 
 def test_ranking_with_too_few_pairs_says_so():
     summ = _summary({"IS10 + SVM": [50, 40], "IS10 + RF": [45, 42], "eGeMAPS + RF": [1, 2]})
-    r = bench.ranking(summ, 0, n_boot=100)
+    r = bench.ranking(summ, 0)
     assert np.isnan(r.friedman_p)
     assert "too few" in " ".join(r.sentences())
 
@@ -257,7 +257,7 @@ def test_emobox_cell_scores_the_list_and_the_table_sets_ours_beside_theirs(data)
     published = pd.DataFrame(
         {"method": ["model x", "model y"], "source": "a", "target": "b", "value": [30.0, 99.0]}
     )
-    table = bench.emobox_table(ours, published, n_boot=100)
+    table = bench.emobox_table(ours, published)
     assert len(table) == 5
     assert set(table["by"]) == {"EmoBox (published)", "sertl (this run)"}
     uses = table.xs("eGeMAPS + RF, per-speaker z (listed speech)", level="model")

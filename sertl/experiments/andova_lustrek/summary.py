@@ -30,7 +30,7 @@ def _paired(scores: pd.DataFrame, source: str, target: str, a: str, b: str) -> v
     return verdict.paired_columns(wide, a, b, unit_level="subject", unit=UNIT)
 
 
-def summary(scores: pd.DataFrame, published: pd.DataFrame, *, n_boot: int = 2000) -> pd.DataFrame:
+def summary(scores: pd.DataFrame, published: pd.DataFrame) -> pd.DataFrame:
     """Our accuracy per pair and method beside the paper's, with intervals and tests.
 
     Each Table 3 method (and the variant) is compared with the scenario-2
@@ -50,7 +50,7 @@ def summary(scores: pd.DataFrame, published: pd.DataFrame, *, n_boot: int = 2000
             runs = _runs(scores, source, target, method)
             if runs.empty:
                 continue
-            iv = verdict.interval(runs["accuracy"], runs["subject"], unit=UNIT, n_boot=n_boot)
+            iv = verdict.interval(runs["accuracy"], runs["subject"], unit=UNIT)
             table = runs["table"].iloc[0]
             rows.append(
                 {
@@ -146,7 +146,6 @@ def verdicts(
     *,
     data: str,
     available: Sequence[str],
-    n_boot: int = 2000,
     margin: float = verdict.MARGIN,
 ) -> list[verdict.Verdict]:
     """One verdict per published cell: compared where its pair ran, else why not.
@@ -156,7 +155,6 @@ def verdicts(
         published: ``sertl.papers.published("andova_lustrek")``.
         data: ``"real"`` or ``"synthetic"``.
         available: The corpora this run could load.
-        n_boot: Unused (intervals are Student-t); kept for callers.
         margin: Margin of equivalence, in points.
     """
     built = papers.spec(PAPER).get("by_construction", {}) or {}
@@ -171,7 +169,6 @@ def verdicts(
                     runs["subject"],
                     unit=UNIT,
                     data=data,
-                    n_boot=n_boot,
                     margin=margin,
                     seeds=runs["seed"],
                     by_construction=" ".join(str(built.get(row["method"], "")).split()),

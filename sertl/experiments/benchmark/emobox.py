@@ -145,13 +145,12 @@ def list_indices(prepared: Mapping, target: str, rows: pd.DataFrame) -> np.ndarr
     return pos[rows["file"]].to_numpy()
 
 
-def emobox_table(ours: pd.DataFrame, published: pd.DataFrame, n_boot: int = 2000) -> pd.DataFrame:
+def emobox_table(ours: pd.DataFrame, published: pd.DataFrame) -> pd.DataFrame:
     """EmoBox's models and ours on the same lists: accuracy per pair, best first.
 
     Args:
         ours: :func:`emobox_cell` rows.
         published: Columns ``method, source, target, value`` (EmoBox's Table 5).
-        n_boot: Bootstrap resamples of our per-speaker intervals.
     """
     rows = []
     for _, p in published.iterrows():
@@ -170,7 +169,7 @@ def emobox_table(ours: pd.DataFrame, published: pd.DataFrame, n_boot: int = 2000
     ):
         whole = g[g["scope"] == "list"].iloc[0]
         per = g[g["scope"] == "speaker"]
-        iv = verdict.interval(per["uar"], per["unit"], unit="listed speaker", n_boot=n_boot)
+        iv = verdict.interval(per["uar"], per["unit"], unit="listed speaker")
         rows.append(
             {
                 "pair": pair_name(source, target),

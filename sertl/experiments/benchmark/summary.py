@@ -32,7 +32,7 @@ def pair_name(source: str, target: str) -> str:
     return f"{source}→{target}"
 
 
-def summary(results: pd.DataFrame, n_boot: int = 2000) -> pd.DataFrame:
+def summary(results: pd.DataFrame) -> pd.DataFrame:
     """Mean UAR per (pair, method, budget) with its interval over the independent units.
 
     ``at_chance`` is True where the units' UARs are not above chance by a one-sided
@@ -43,7 +43,7 @@ def summary(results: pd.DataFrame, n_boot: int = 2000) -> pd.DataFrame:
         ["source", "target", "method", "k"], sort=False
     ):
         kind = g["unit_kind"].iloc[0]
-        iv = verdict.interval(g["uar"], g["unit"], unit=kind, n_boot=n_boot)
+        iv = verdict.interval(g["uar"], g["unit"], unit=kind)
         chance = at_chance(g["uar"], g["unit"], CHANCE)
         rows.append(
             {
@@ -161,7 +161,7 @@ class Ranking:
         return out
 
 
-def ranking(summ: pd.DataFrame, k: int, alpha: float = 0.05, n_boot: int = 2000) -> Ranking:
+def ranking(summ: pd.DataFrame, k: int, alpha: float = 0.05) -> Ranking:
     """Rank the methods of budget ``k`` within each pair; Friedman, then paired t-tests vs best.
 
     Each other method is compared with the best by a paired t-test over pairs
@@ -189,7 +189,6 @@ def ranking(summ: pd.DataFrame, k: int, alpha: float = 0.05, n_boot: int = 2000)
             names=(m, best),
             unit=PAIR_UNIT,
             alpha=alpha,
-            n_boot=n_boot,
         )
         for m in wide.index
         if m != best

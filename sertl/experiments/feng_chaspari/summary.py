@@ -50,7 +50,6 @@ def verdicts(
     data: str,
     stand_ins: Mapping[str, str],
     references: str = "target",
-    n_boot: int = 2000,
     margin: float = verdict.MARGIN,
 ) -> list[verdict.Verdict]:
     """One verdict per published cell of Table 1, those that cannot run included.
@@ -64,7 +63,6 @@ def verdicts(
         data: ``"real"`` or ``"synthetic"``.
         stand_ins: The corpus run in place of each paper source that is absent here.
         references: Which reference set the fine-tuning verdicts use.
-        n_boot: Unused (intervals are Student-t); kept for callers.
         margin: Margin of equivalence, in points.
     """
     ran = set(scores["source"])
@@ -100,7 +98,6 @@ def verdicts(
             unit=UNITS[method],
             data=data,
             stand_in="" if corpus == source else corpus,
-            n_boot=n_boot,
             margin=margin,
         )
         if method in (FT, FT_LOSS):
@@ -132,7 +129,6 @@ def _paired_by_source(
     a: tuple[str, str],
     b: tuple[str, str],
     names: tuple[str, str],
-    n_boot: int,
 ) -> pd.DataFrame:
     """Paired t-tests of (method, references) ``a`` against ``b`` per source (Bonferroni)."""
     left, right = _per_draw(scores, *a), _per_draw(scores, *b)
@@ -142,9 +138,7 @@ def _paired_by_source(
     for source in sources:
         g = both[both["source"] == source]
         tests.append(
-            verdict.paired(
-                g["uar_a"], g["uar_b"], g["unit"], names=names, unit="support draw", n_boot=n_boot
-            )
+            verdict.paired(g["uar_a"], g["uar_b"], g["unit"], names=names, unit="support draw")
         )
     tests = verdict.adjust(tests)
     return pd.DataFrame(
@@ -161,9 +155,7 @@ def _paired_by_source(
     )
 
 
-def loss_effect(
-    scores: pd.DataFrame, references: str = "target", n_boot: int = 2000
-) -> pd.DataFrame:
+def loss_effect(scores: pd.DataFrame, references: str = "target") -> pd.DataFrame:
     """The distance loss against plain fine-tuning, per source, over support draws.
 
     The unit is the support draw (a random choice of target speakers and
@@ -173,16 +165,15 @@ def loss_effect(
     Args:
         scores: From :func:`~sertl.experiments.feng_chaspari.run`.
         references: The reference set of the fine-tuned rows.
-        n_boot: Passed to :func:`sertl.verdict.paired`.
 
     Returns:
         One row per source: difference, interval, Bonferroni p, draws, outcome, sentence.
     """
-    return _paired_by_source(scores, (FT_LOSS, references), (FT, references), (FT_LOSS, FT), n_boot)
+    return _paired_by_source(scores, (FT_LOSS, references), (FT, references), (FT_LOSS, FT))
 
 
 def finetune_effect(
-    scores: pd.DataFrame, method: str = FT, references: str = "target", n_boot: int = 2000
+    scores: pd.DataFrame, method: str = FT, references: str = "target"
 ) -> pd.DataFrame:
     """Fine-tuning against the OODT model on the same draw's test speakers, per source.
 
@@ -190,23 +181,19 @@ def finetune_effect(
         scores: From :func:`~sertl.experiments.feng_chaspari.run`.
         method: :data:`FT` or :data:`FT_LOSS`.
         references: The reference set of the fine-tuned rows.
-        n_boot: Passed to :func:`sertl.verdict.paired`.
 
     Returns:
         As :func:`loss_effect`.
     """
-    return _paired_by_source(
-        scores, (method, references), (OODT, references), (method, OODT), n_boot
-    )
+    return _paired_by_source(scores, (method, references), (OODT, references), (method, OODT))
 
 
-def reference_effect(scores: pd.DataFrame, method: str = FT, n_boot: int = 2000) -> pd.DataFrame:
+def reference_effect(scores: pd.DataFrame, method: str = FT) -> pd.DataFrame:
     """Target-only references against source plus target references, per source.
 
     Args:
         scores: From :func:`~sertl.experiments.feng_chaspari.run`.
         method: :data:`FT` or :data:`FT_LOSS`.
-        n_boot: Passed to :func:`sertl.verdict.paired`.
 
     Returns:
         As :func:`loss_effect`.
@@ -216,7 +203,6 @@ def reference_effect(scores: pd.DataFrame, method: str = FT, n_boot: int = 2000)
         (method, "target"),
         (method, "source+target"),
         ("scoring against the target data only", "scoring against source and target data"),
-        n_boot,
     )
 
 

@@ -183,8 +183,6 @@ def verdicts(
     data: str,
     corpus: str,
     paper_corpus: str = PAPER_CORPUS,
-    n_boot: int = 2000,
-    seed: int = 0,
     margin: float = verdict.MARGIN,
 ) -> list[verdict.Verdict]:
     """One verdict per published cell; the unit is the test speaker group, seeds nested.
@@ -195,8 +193,6 @@ def verdicts(
         data: ``"real"`` or ``"synthetic"``.
         corpus: The corpus the grid ran on.
         paper_corpus: The paper's corpus (a different ``corpus`` is a stand-in).
-        n_boot: Unused (intervals are Student-t); kept for callers.
-        seed: Unused; kept for callers.
         margin: Margin of equivalence, in points.
     """
     out = []
@@ -213,8 +209,6 @@ def verdicts(
                 unit=UNIT,
                 data=data,
                 stand_in="" if corpus == paper_corpus else corpus,
-                n_boot=n_boot,
-                seed=seed,
                 margin=margin,
                 seeds=mine["seed"].to_numpy(),
             )

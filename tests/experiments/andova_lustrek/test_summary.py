@@ -7,7 +7,7 @@ from sertl.experiments import andova_lustrek as al
 
 def test_table_3_compares_each_method_with_the_scenario_2_forest(scores):
     published = papers.published("andova_lustrek")
-    summary = al.summary(scores, published, n_boot=200)
+    summary = al.summary(scores, published)
     pair = summary[(summary["source"] == "emodb") & (summary["target"] == "savee")]
     by_method = pair.set_index("method")
     base = by_method.loc["scenario 2", "ours"]
@@ -64,5 +64,5 @@ def test_findings_follow_the_numbers_and_the_paper(scores):
     # EMOVO -> SAVEE: FCNN and normalisation 2 tie at 58 in the paper's Table 3
     assert any("the paper's is FCNN and normalisation 2, +9 points" in f for f in found)
     assert "(over the same 2 pairs: 5.0 points above)" in text
-    note = al.power_note(al.summary(scores, published, n_boot=200))
+    note = al.power_note(al.summary(scores, published))
     assert "savee: 4 subjects, median half-width" in note and "Student-t" in note
