@@ -11,6 +11,7 @@ from sklearn.preprocessing import StandardScaler
 
 from ...models import encode, pretrained_encoder
 from ...protocols import LeaveOneSessionOut, SpeakerFolds
+from .._base import indices
 from .settings import EMOTIONS, SESSION_CORPORA
 
 
@@ -36,6 +37,12 @@ class Prepared:
         X: Standardised features, keyed ``"extractor|source|corpus"`` (standardised
             with the source's statistics; the contrastive encoder is the source's).
         ssl_losses: Training loss of each source's contrastive encoder.
+
+    Not the contract's :class:`sertl.experiments._base.Prepared` (one corpus, one
+    feature matrix): a cell of this grid needs every corpus under every
+    (extractor, source) pair, the target standardised with the source's statistics
+    and, for ``"contrastive"``, encoded by the source's own encoder; the labels and
+    speakers of a corpus are the same under all of them, so they are kept once.
     """
 
     tables: dict[str, pd.DataFrame]
@@ -49,10 +56,9 @@ class Prepared:
 
     def shared(self) -> dict:
         """The ``shared`` objects of :func:`sertl.grid.run` (labels, speakers, folds, X)."""
-        index = {e: i for i, e in enumerate(EMOTIONS)}
         return {
             "X": self.X,
-            "labels": {n: t["emotion"].map(index).to_numpy() for n, t in self.tables.items()},
+            "labels": {n: indices(t["emotion"], EMOTIONS, n) for n, t in self.tables.items()},
             "speakers": {n: t["speaker"].to_numpy() for n, t in self.tables.items()},
             "splits": {n: folds(t, n) for n, t in self.tables.items()},
         }
