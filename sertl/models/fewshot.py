@@ -2,17 +2,20 @@
 
 Yue et al. write :math:`F(x)` for the emotion embedding of an utterance and
 ``cen`` for the shot-average embedding of one emotion in the support set. A
-test utterance is given the emotion of the nearest ``cen``
-(:func:`predict_prototype`); the linear classifier that the cross-entropy
-trains is the other way to read the head (:func:`predict_head`).
+test utterance is given the emotion of the nearest ``cen`` (:func:`predict_prototype`,
+scikit-learn's :class:`~sklearn.neighbors.NearestCentroid`); the linear classifier
+that the cross-entropy trains is the other way to read the head (:func:`predict_head`).
 """
 
 from __future__ import annotations
 
 import copy
+import warnings
 
 import numpy as np
 import torch
+from sklearn.metrics import pairwise_distances_argmin
+from sklearn.neighbors import NearestCentroid
 from torch import nn
 
 from .loop import minibatch_epochs
@@ -104,16 +107,44 @@ def shot_centres(embeddings: np.ndarray, y: np.ndarray, n_classes: int) -> np.nd
         ValueError: A class has no shot.
     """
     y = np.asarray(y)
-    missing = [c for c in range(n_classes) if not (y == c).any()]
-    if missing:
-        raise ValueError(f"no shot of classes {missing}: cen is undefined")
+    _check_every_class(y, n_classes)
     return np.stack([embeddings[y == c].mean(0) for c in range(n_classes)])
 
 
 def nearest_centre(embeddings: np.ndarray, centres: np.ndarray) -> np.ndarray:
-    """Index of the nearest centre (Euclidean) of each embedding."""
-    d = ((embeddings[:, None, :] - centres[None, :, :]) ** 2).sum(-1)
-    return d.argmin(1)
+    """Index of the nearest centre (Euclidean) of each embedding (the first on a tie)."""
+    return pairwise_distances_argmin(embeddings, centres)
+
+
+def _check_every_class(y: np.ndarray, n_classes: int) -> None:
+    # NearestCentroid learns the classes it is shown: a class without a shot would
+    # silently shift every later class index, so it is an error here
+    missing = [c for c in range(n_classes) if not (np.asarray(y) == c).any()]
+    if missing:
+        raise ValueError(f"no shot of classes {missing}: cen is undefined")
+
+
+def nearest_shot_centre(
+    support: np.ndarray, y_support: np.ndarray, n_classes: int
+) -> NearestCentroid:
+    """:class:`~sklearn.neighbors.NearestCentroid` fitted on the support embeddings (``cen``).
+
+    Raises:
+        ValueError: A class has no shot.
+    """
+    _check_every_class(y_support, n_classes)
+    with warnings.catch_warnings():
+        if len(y_support) == n_classes:
+            # one shot per class leaves no within-class spread: NearestCentroid's
+            # within_class_std_dev_ (for shrinkage, which is off) is then 0 / 0; the
+            # centroids and predictions do not use it
+            warnings.filterwarnings(
+                "ignore",
+                "invalid value encountered in divide",
+                RuntimeWarning,
+                r"sklearn\.neighbors\._nearest_centroid",
+            )
+        return NearestCentroid().fit(support, y_support)
 
 
 @torch.no_grad()
@@ -124,11 +155,19 @@ def predict_prototype(
     x: np.ndarray,
     device: str = "cpu",
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Classes by the nearest ``cen`` of the support set: (predicted, embeddings of ``x``)."""
+    """Classes by the nearest ``cen`` of the support set: (predicted, embeddings of ``x``).
+
+    Args:
+        model: The fine-tuned head.
+        x_support: Support features.
+        y_support: Their classes (every class of the head at least once).
+        x: Features to classify.
+        device: Torch device.
+    """
     n_classes = model.classifier.out_features
     _, support = predict_head(model, x_support, device)
     _, emb = predict_head(model, x, device)
-    return nearest_centre(emb, shot_centres(support, y_support, n_classes)), emb
+    return nearest_shot_centre(support, y_support, n_classes).predict(emb), emb
 
 
 def clone(model: FewShotHead) -> FewShotHead:
