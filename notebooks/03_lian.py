@@ -215,7 +215,7 @@ coverage.set_index("crop_s").round(1).rename(
 # grid standardises each frequency band with its own training data.
 
 # %%
-settings = lian.Settings.from_params({**globals(), "device": ctx.device})
+settings = lian.Settings.from_params(ctx.params, device=ctx.device)
 table, x = lian.spectrograms(table, max([*durations, proposed_duration]))
 groups, group_kind = lian.split_groups(table)  # again: files without audio are gone
 folds = lian.rotation(groups, paper_split=name == lian.PAPER_CORPUS)
@@ -343,9 +343,7 @@ lian.scale_table(columns)
 
 # %%
 published = papers.published("lian", "Table 3")
-verdicts = lian.verdicts(
-    scores, published, data=kind, corpus=name, seed=seed, margin=equivalence_margin
-)
+verdicts = lian.verdicts(scores, published, data=kind, corpus=name, margin=equivalence_margin)
 ctx.save(verdict.table(verdicts), "verdicts")
 table3 = lian.table3(scores, published, verdicts, pred, seed=seed)
 ctx.save(table3.reset_index(), "table3")

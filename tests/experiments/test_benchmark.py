@@ -293,11 +293,6 @@ def test_earlier_sentences_compare_with_the_issue():
     ]
 
 
-def test_settings_from_takes_the_chapter_parameters():
-    s = bench.settings_from({"n_trees": 7, "conv": [[2, 3, 2]], "other": 1}, device="cpu")
-    assert s.n_trees == 7 and s.conv == ((2, 3, 2),) and s.device == "cpu"
-
-
 def test_emobox_standardisation_sets_both_side_by_side():
     ours = pd.DataFrame(
         [
@@ -467,3 +462,8 @@ def test_summary_marks_cells_not_above_chance():
     assert not flags["eGeMAPS + RF"] and flags["IS10 + SVM"]
     (text,) = bench.chance_sentences(summ)
     assert "1 of 2 cells" in text and "IS10 + SVM on s→t" in text
+
+
+def test_settings_are_built_from_the_chapter_parameters_in_one_call():
+    s = bench.Settings.from_params({"n_trees": 7, "conv": [[2, 3, 2]], "other": 1}, device="cpu")
+    assert s.n_trees == 7 and s.conv == ((2, 3, 2),) and s.device == "cpu"

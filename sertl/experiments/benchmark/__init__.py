@@ -58,7 +58,6 @@ from .methods import (
     check_methods,
     methods_table,
     predict,
-    settings_from,
     train_source_model,
 )
 from .run import KEYS, cell, cells, pairs_of, prepare, run, source_cell, source_models, support_draw
@@ -129,7 +128,6 @@ __all__ = [
     "rank_figure",
     "ranking",
     "run",
-    "settings_from",
     "source_cell",
     "source_models",
     "standardisation_tests",

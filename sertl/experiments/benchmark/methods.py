@@ -148,11 +148,6 @@ YUE_HP = {
 }
 
 
-def settings_from(params: Mapping, device: str = "cpu") -> Settings:
-    """:class:`Settings` from a chapter's parameters (:meth:`Settings.from_params`)."""
-    return Settings.from_params(params, device=device)
-
-
 @dataclass(frozen=True)
 class Task:
     """What one prediction sees: labelled source, the target's support set and test speech.

@@ -35,7 +35,7 @@ from .data import (
     spectrograms,
 )
 from .method import fit_predict, pairwise, softmax, source_model
-from .protocol import fold_members, rotation, split_groups, split_members
+from .protocol import fold_members, rotation, split_groups
 from .report import (
     PAPER_SCALE,
     above_chance,
@@ -104,7 +104,6 @@ __all__ = [
     "source_model",
     "spectrograms",
     "split_groups",
-    "split_members",
     "table3",
     "utterance_interval",
     "verdicts",

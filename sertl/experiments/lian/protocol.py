@@ -8,12 +8,10 @@ every group is tested once.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-
-from .settings import EMOTIONS
 
 
 def split_groups(table: pd.DataFrame) -> tuple[np.ndarray, str]:
@@ -30,23 +28,6 @@ def split_groups(table: pd.DataFrame) -> tuple[np.ndarray, str]:
         if (table.groupby("speaker")["session"].nunique() == 1).all():
             return sessions.astype(str).to_numpy(), "session"
     return table["speaker"].astype(str).to_numpy(), "speaker"
-
-
-def split_members(table: pd.DataFrame, split: Mapping[str, np.ndarray]) -> pd.DataFrame:
-    """Which groups and how many utterances of each emotion every part holds."""
-    groups, kind = split_groups(table)
-    rows = []
-    for part, idx in split.items():
-        counts = table["emotion"].iloc[idx].value_counts()
-        rows.append(
-            {
-                "part": part,
-                f"{kind}s": ", ".join(sorted(set(groups[idx]))),
-                **{e: int(counts.get(e, 0)) for e in EMOTIONS},
-                "total": len(idx),
-            }
-        )
-    return pd.DataFrame(rows).set_index("part")
 
 
 def rotation(groups: Sequence, *, paper_split: bool = False) -> list[dict]:

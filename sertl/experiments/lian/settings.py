@@ -6,6 +6,7 @@ import dataclasses
 from collections.abc import Mapping
 
 from ...models.lian import DEFAULT_CONV
+from .._base import Settings as BaseSettings
 
 EMOTIONS = ("angry", "happy", "sad", "neutral")
 PAIRWISE = "pairwise discriminative task"
@@ -23,7 +24,7 @@ def baseline(duration: float) -> str:
 
 
 @dataclasses.dataclass(frozen=True)
-class Settings:
+class Settings(BaseSettings):
     """Every knob of the pairwise task and its softmax baselines.
 
     Args:
@@ -62,18 +63,18 @@ class Settings:
     device: str = "cpu"
 
     @classmethod
-    def from_params(cls, params: Mapping) -> Settings:
+    def from_params(cls, params: Mapping, **overrides: object) -> Settings:
         """The settings named in ``params`` (a profile section; other keys are ignored).
 
-        ``proposed_duration`` is read as ``duration``.
+        ``proposed_duration`` is read as ``duration``; ``overrides`` (the resolved
+        ``device``, say) win over ``params``.
         """
-        names = {f.name for f in dataclasses.fields(cls)}
-        values = {k: v for k, v in params.items() if k in names}
-        if "duration" not in values and "proposed_duration" in params:
-            values["duration"] = float(params["proposed_duration"])
-        if "conv" in values:
-            values["conv"] = tuple(tuple(int(v) for v in layer) for layer in values["conv"])
-        return cls(**values)
+        params = dict(params)
+        if "duration" not in params and "proposed_duration" in params:
+            params["duration"] = float(params["proposed_duration"])
+        if "conv" in params:
+            params["conv"] = tuple(tuple(int(v) for v in layer) for layer in params["conv"])
+        return super().from_params(params, **overrides)
 
     def as_dict(self) -> dict:
         """Plain values (lists for the layers), for fingerprints and JSON."""
