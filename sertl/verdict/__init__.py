@@ -25,7 +25,7 @@ Values are percentages (higher is better) unless a metric says otherwise.
 
 The package's modules: :mod:`~sertl.verdict.intervals` (means and intervals over
 units, chance levels), :mod:`~sertl.verdict.levels` (one published cell's
-verdict), :mod:`~sertl.verdict.paired` (paired tests and their correction) and
+verdict), :mod:`~sertl.verdict.paired_tests` (paired tests and their correction) and
 :mod:`~sertl.verdict.findings` (effects, findings, claims). Every name is
 re-exported here: callers write ``verdict.compare``, ``verdict.MARGIN``, ...
 """
@@ -54,7 +54,7 @@ from .intervals import (
     unit_means,
 )
 from .levels import MARGIN, STATUSES, Verdict, compare, judge, not_run, table, tally
-from .paired import PairedTest, adjust, p_text, paired, paired_columns
+from .paired_tests import PairedTest, adjust, p_text, paired, paired_columns
 
 __all__ = [
     "DEGENERATE_SHARE",

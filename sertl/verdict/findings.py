@@ -16,7 +16,7 @@ import pandas as pd
 
 from .intervals import MIN_UNITS, Interval
 from .levels import MARGIN, judge
-from .paired import PairedTest
+from .paired_tests import PairedTest
 
 #: Statuses of an effect row (a difference between two methods) beyond
 #: :data:`~sertl.verdict.levels.STATUSES`.
