@@ -353,6 +353,102 @@ def _parallel(
     return failures
 
 
+def _cached(
+    files: list[str],
+    store: FeatureCache | None,
+    shape: Sequence[int | None] | None,
+    report: FailureReport,
+) -> tuple[dict[str, np.ndarray], dict[str, str], list[str], list[str]]:
+    """Read what the cache holds of ``files``.
+
+    Returns:
+        (values found, content digest of each readable file, files still to
+        extract, one line per damaged entry). A file that cannot be read for its
+        digest is reported and left out.
+    """
+    results: dict[str, np.ndarray] = {}
+    digests: dict[str, str] = {}
+    todo: list[str] = []
+    damaged: list[str] = []
+    for path in files:
+        if store is None:
+            todo.append(path)
+            continue
+        try:
+            digests[path] = file_digest(path)
+        except AudioError as error:
+            report.add(error)
+            continue
+        try:
+            value = store.read(digests[path], shape)
+        except DamagedEntry as error:
+            damaged.append(f"  {store.path(digests[path])} (audio {path}): {error}")
+            value = None
+        if value is None:
+            todo.append(path)
+        else:
+            results[path] = value
+    return results, digests, todo, damaged
+
+
+def _warn_damaged(name: str, damaged: list[str]) -> None:
+    """One :class:`CacheWarning` listing the damaged entries, if any."""
+    if not damaged:
+        return
+    warnings.warn(
+        f"feature cache of {name}: {len(damaged)} damaged "
+        f"entr{'y is' if len(damaged) == 1 else 'ies are'} recomputed and overwritten:\n"
+        + "\n".join(damaged),
+        CacheWarning,
+        stacklevel=3,  # the caller of extract()
+    )
+
+
+def _keep(
+    batch: Batch,
+    results: dict[str, np.ndarray],
+    digests: dict[str, str],
+    store: FeatureCache | None,
+    report: FailureReport,
+) -> None:
+    """Store a worker's batch in ``results`` (and the cache); report its failures."""
+    for path, value in batch:
+        if isinstance(value, AudioError):
+            report.add(value)
+            continue
+        if store is not None:
+            # use exactly what a warm run will read back (float16 storage rounds)
+            with np.errstate(over="ignore"):  # an overflow is reported below
+                stored = np.asarray(value, dtype=store.dtype)
+            if not np.all(np.isfinite(stored)):
+                peak = float(np.max(np.abs(value)))
+                report.add(AudioError(path, f"features overflow {store.dtype} ({peak:.3g})"))
+                continue
+            store.put(digests[path], stored)
+            value = stored
+        results[path] = value.astype(np.float32, copy=False)
+
+
+def _compute(
+    extractor: Extractor,
+    todo: list[str],
+    accept: Callable[[Batch], None],
+    report: FailureReport,
+    jobs: int | None,
+    chunk: int,
+) -> None:
+    """Extract ``todo`` in chunks, in worker processes when there are enough."""
+    workers = min(n_jobs(jobs), max(1, len(todo) // chunk))
+    if todo and (workers > 1 or (jobs is None and _caller_config())):
+        chunks = [todo[i : i + chunk] for i in range(0, len(todo), chunk)]
+        with _backend(jobs, workers, len(chunks)) as options:
+            for error in _parallel(extractor, chunks, accept, options):
+                report.add(error)
+    else:
+        for i in range(0, len(todo), chunk):
+            accept(_work(extractor, todo[i : i + chunk]))
+
+
 def extract(
     files: Sequence[str | Path],
     extractor: Extractor,
@@ -391,36 +487,8 @@ def extract(
     report = FailureReport(f"features {extractor.name}", total=len(files))
     store = FeatureCache(extractor.name, dtype=dtype, started=started) if cache else None
     shape = getattr(extractor, "shape", None)
-    results: dict[str, np.ndarray] = {}
-    digests: dict[str, str] = {}
-    todo: list[str] = []
-    damaged: list[str] = []
-    for path in files:
-        if store is None:
-            todo.append(path)
-            continue
-        try:
-            digests[path] = file_digest(path)
-        except AudioError as error:
-            report.add(error)
-            continue
-        try:
-            value = store.read(digests[path], shape)
-        except DamagedEntry as error:
-            damaged.append(f"  {store.path(digests[path])} (audio {path}): {error}")
-            value = None
-        if value is None:
-            todo.append(path)
-        else:
-            results[path] = value
-    if damaged:
-        warnings.warn(
-            f"feature cache of {extractor.name}: {len(damaged)} damaged "
-            f"entr{'y is' if len(damaged) == 1 else 'ies are'} recomputed and overwritten:\n"
-            + "\n".join(damaged),
-            CacheWarning,
-            stacklevel=2,
-        )
+    results, digests, todo, damaged = _cached(files, store, shape, report)
+    _warn_damaged(extractor.name, damaged)
 
     bar = tqdm(
         total=len(todo),
@@ -431,32 +499,10 @@ def extract(
     )
 
     def accept(batch: Batch) -> None:
-        for path, value in batch:
-            if isinstance(value, AudioError):
-                report.add(value)
-                continue
-            if store is not None:
-                # use exactly what a warm run will read back (float16 storage rounds)
-                with np.errstate(over="ignore"):  # an overflow is reported below
-                    stored = np.asarray(value, dtype=store.dtype)
-                if not np.all(np.isfinite(stored)):
-                    peak = float(np.max(np.abs(value)))
-                    report.add(AudioError(path, f"features overflow {store.dtype} ({peak:.3g})"))
-                    continue
-                store.put(digests[path], stored)
-                value = stored
-            results[path] = value.astype(np.float32, copy=False)
+        _keep(batch, results, digests, store, report)
         bar.update(len(batch))
 
-    workers = min(n_jobs(jobs), max(1, len(todo) // chunk))
-    if todo and (workers > 1 or (jobs is None and _caller_config())):
-        chunks = [todo[i : i + chunk] for i in range(0, len(todo), chunk)]
-        with _backend(jobs, workers, len(chunks)) as options:
-            for error in _parallel(extractor, chunks, accept, options):
-                report.add(error)
-    else:
-        for i in range(0, len(todo), chunk):
-            accept(_work(extractor, todo[i : i + chunk]))
+    _compute(extractor, todo, accept, report, jobs, chunk)
     bar.close()
     report.show()
     kept = [f for f in files if f in results]

@@ -210,6 +210,7 @@ def test_a_damaged_entry_is_recomputed_overwritten_and_reported_once(
     with pytest.warns(CacheWarning) as caught:
         again = extract(files, ex, jobs=1, progress=False)
     assert len(caught) == 1
+    assert caught[0].filename == __file__  # the warning points at the caller of extract()
     message = str(caught[0].message)
     assert str(entry) in message and str(files[0]) in message
     assert len((tmp_path / "calls").read_text()) == len(files) + 1  # only that file again
