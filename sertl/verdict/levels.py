@@ -140,8 +140,6 @@ def compare(
     unit: str = "run",
     data: str = "real",
     stand_in: str = "",
-    n_boot: int = 2000,
-    seed: int = 0,
     margin: float = MARGIN,
     seeds: Sequence | None = None,
     by_construction: str = "",
@@ -157,8 +155,6 @@ def compare(
         data: ``"real"`` or ``"synthetic"``.
         stand_in: The corpus used in place of the paper's, if any (for example
             ``"emodb"`` for ``"crema_d"``).
-        n_boot: Unused by the t-interval; kept for callers that pass it.
-        seed: Unused by the t-interval; kept for callers that pass it.
         margin: Margin of equivalence, in points.
         seeds: The seed of each run: gives the run-to-run range on the same units.
         by_construction: Why the cell holds by construction (for example a majority
@@ -167,7 +163,6 @@ def compare(
     Returns:
         The :class:`Verdict`, with its computed sentence.
     """
-    del n_boot, seed
     row = dict(published)
     pub = float(row["value"])
     iv = interval(values, units, unit=unit)

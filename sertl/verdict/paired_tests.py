@@ -102,8 +102,6 @@ def paired(
     names: tuple[str, str] = ("A", "B"),
     unit: str = "run",
     alpha: float = 0.05,
-    n_boot: int = 2000,
-    seed: int = 0,
 ) -> PairedTest:
     """Paired comparison of two methods over independent units (paired t-test).
 
@@ -114,8 +112,6 @@ def paired(
         names: Names of the two methods, for the sentence.
         unit: Name of the unit.
         alpha: Significance level (the interval's level is ``1 - alpha``).
-        n_boot: Unused (the interval is the t-test's); kept for callers.
-        seed: Unused; kept for callers.
 
     Returns:
         The :class:`PairedTest`.
@@ -123,7 +119,6 @@ def paired(
     Raises:
         ValueError: ``a`` and ``b`` differ in length.
     """
-    del n_boot, seed
     a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
     if a.shape != b.shape:
         raise ValueError(f"paired(): {len(a)} scores of {names[0]} but {len(b)} of {names[1]}")
