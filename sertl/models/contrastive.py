@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterator
 
 import numpy as np
 import torch
@@ -19,6 +20,7 @@ from torch import nn
 
 from ..atomic import atomic_path
 from ..config import cache_dir
+from .loop import index_batches, run_epochs
 
 
 class LogMelEncoder(nn.Module):
@@ -102,24 +104,20 @@ def train_contrastive(
     encoder = LogMelEncoder(mels.shape[1], channels, dim).to(device)
     head = nn.Sequential(nn.Linear(dim, dim), nn.ReLU(), nn.Linear(dim, 64)).to(device)
     optim = torch.optim.Adam([*encoder.parameters(), *head.parameters()], lr=lr)
-    losses = []
-    for _ in range(epochs):
+
+    def batches() -> Iterator[np.ndarray]:
+        # NT-Xent needs two items or more: a last batch of one is left out
         order = rng.permutation(len(data))
-        total, count = 0.0, 0
-        for start in range(0, len(order) - 1, batch_size):
-            idx = order[start : start + batch_size]
-            if len(idx) < 2:
-                continue
-            v1 = torch.as_tensor(augment(data[idx], crop, rng), device=device)
-            v2 = torch.as_tensor(augment(data[idx], crop, rng), device=device)
-            optim.zero_grad()
-            loss = nt_xent(head(encoder(v1)), head(encoder(v2)), temperature)
-            loss.backward()
-            optim.step()
-            total += loss.item() * len(idx)
-            count += len(idx)
-        losses.append(total / max(count, 1))
-    encoder.eval()
+        return (idx for idx in index_batches(order, batch_size) if len(idx) >= 2)
+
+    def batch_loss(idx: np.ndarray) -> torch.Tensor:
+        v1 = torch.as_tensor(augment(data[idx], crop, rng), device=device)
+        v2 = torch.as_tensor(augment(data[idx], crop, rng), device=device)
+        return nt_xent(head(encoder(v1)), head(encoder(v2)), temperature)
+
+    epochs_run = run_epochs((encoder, head), optim, epochs, batches, batch_loss)
+    # an epoch without a batch (fewer than two items) records 0.0, as cached checkpoints do
+    losses = [epoch.loss if epoch.n_items else 0.0 for epoch in epochs_run]
     return encoder, losses, {"mean": mean, "std": std}
 
 

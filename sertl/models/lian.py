@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import time
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 import numpy as np
 import torch
@@ -14,6 +13,7 @@ from torch import nn
 from ..losses import PairwiseLoss
 from ..metrics import uar
 from ..pairs import PairSampler
+from .loop import Epoch, KeepBest, index_batches, run_epochs
 
 #: (out channels, kernel, stride) of the five convolutional layers: our reading of
 #: Satt et al.'s design (small kernels, time-frequency downsampling by strides).
@@ -146,6 +146,44 @@ def lr_scheduler(
     raise ValueError(f"unknown learning-rate schedule {schedule!r} (constant, cosine, onecycle)")
 
 
+def _pair_batch_loss(
+    encoder: SattEncoder,
+    head: PairDiscriminator,
+    loss_fn: PairwiseLoss,
+    xt: torch.Tensor,
+    device: str,
+    correct: list[int],
+) -> Callable[[tuple[np.ndarray, np.ndarray, np.ndarray]], torch.Tensor]:
+    """The loss of a batch of pairs (rows of ``xt``, rows of ``xt``, same class or not).
+
+    Each call also appends to ``correct`` how many of its pairs the head got right.
+    """
+
+    def batch_loss(batch: tuple[np.ndarray, np.ndarray, np.ndarray]) -> torch.Tensor:
+        first, second, same = batch
+        same_t = torch.as_tensor(same, device=device)
+        with _autocast(device):
+            ea, eb = encoder(xt[first]), encoder(xt[second])
+            logits = head(ea, eb)
+            loss = loss_fn(ea.float(), eb.float(), logits.float(), same_t)
+        correct.append((logits.argmax(1) == same_t.long()).sum().item())
+        return loss
+
+    return batch_loss
+
+
+def _pair_record(epoch: Epoch, n_correct: int, val_uar: float, lr: float) -> dict:
+    """One epoch of :func:`train_pairwise`'s history."""
+    return {
+        "epoch": epoch.number,
+        "loss": epoch.loss,
+        "pair_accuracy": n_correct / epoch.n_items,
+        "val_uar": val_uar,
+        "lr": lr,
+        "pairs_per_s": epoch.n_items / epoch.seconds,
+    }
+
+
 def train_pairwise(
     x: np.ndarray,
     y: np.ndarray,
@@ -195,52 +233,35 @@ def train_pairwise(
     encoder = SattEncoder(x.shape[1], conv).to(device)
     head = PairDiscriminator(encoder.dim).to(device)
     optim = torch.optim.Adam([*encoder.parameters(), *head.parameters()], lr=lr)
-    steps = -(-pairs_per_epoch // batch_size)
-    sched = lr_scheduler(optim, schedule, epochs * steps)
-    loss_fn = PairwiseLoss(weight, margin)
+    sched = lr_scheduler(optim, schedule, epochs * -(-pairs_per_epoch // batch_size))
     sampler = PairSampler(y[train], seed=seed)
-    history, best, best_state, since = [], -1.0, None, 0
-    for epoch in range(epochs):
-        encoder.train()
-        head.train()
-        total = correct = seen = 0.0
-        start = time.perf_counter()
-        for first, second, same in sampler.batches(pairs_per_epoch, batch_size):
-            a_idx, b_idx = train[first], train[second]
-            same_t = torch.as_tensor(same, device=device)
-            optim.zero_grad()
-            with _autocast(device):
-                ea, eb = encoder(xt[a_idx]), encoder(xt[b_idx])
-                logits = head(ea, eb)
-                loss = loss_fn(ea.float(), eb.float(), logits.float(), same_t)
-            loss.backward()
-            optim.step()
-            sched.step()
-            total += loss.item() * len(same)
-            correct += (logits.argmax(1) == same_t.long()).sum().item()
-            seen += len(same)
-        rate = seen / (time.perf_counter() - start)
+    correct = []  # pairs the head got right, per batch of the current epoch
+    batch_loss = _pair_batch_loss(encoder, head, PairwiseLoss(weight, margin), xt, device, correct)
+
+    def batches() -> Iterator:
+        correct.clear()
+        pairs = sampler.batches(pairs_per_epoch, batch_size)
+        return ((train[first], train[second], same) for first, second, same in pairs)
+
+    history, keep = [], KeepBest(encoder, patience)
+
+    def end_of_epoch(epoch: Epoch) -> bool:
         train_emb, val_emb = embed(encoder, xt[train], device), embed(encoder, xt[val], device)
         val_uar = svm_uar(train_emb, y[train], val_emb, y[val], seed)[0]
-        history.append(
-            {
-                "epoch": epoch + 1,
-                "loss": total / seen,
-                "pair_accuracy": correct / seen,
-                "val_uar": val_uar,
-                "lr": optim.param_groups[0]["lr"],
-                "pairs_per_s": rate,
-            }
-        )
-        if val_uar > best:
-            best, since = val_uar, 0
-            best_state = {k: v.detach().clone() for k, v in encoder.state_dict().items()}
-        else:
-            since += 1
-            if patience is not None and since >= patience:
-                break
-    encoder.load_state_dict(best_state)
-    encoder.eval()
+        history.append(_pair_record(epoch, sum(correct), val_uar, optim.param_groups[0]["lr"]))
+        return keep(val_uar)
+
+    run_epochs(
+        (encoder, head),
+        optim,
+        epochs,
+        batches,
+        batch_loss,
+        scheduler=sched,
+        end_of_epoch=end_of_epoch,
+        n_items=lambda batch: len(batch[2]),
+    )
+    keep.restore()
     return encoder, history
 
 
@@ -289,35 +310,31 @@ def train_softmax(
     sched = lr_scheduler(optim, schedule, epochs * -(-len(train) // batch_size))
     loss_fn = nn.CrossEntropyLoss()
     gen = np.random.default_rng(seed)
-    history, best, best_state, since = [], -1.0, None, 0
-    for epoch in range(epochs):
-        model.train()
-        order = gen.permutation(train)
-        total = 0.0
-        for start in range(0, len(order), batch_size):
-            idx = order[start : start + batch_size]
-            optim.zero_grad()
-            with _autocast(device):
-                loss = loss_fn(model(xt[idx]).float(), yt[idx])
-            loss.backward()
-            optim.step()
-            sched.step()
-            total += loss.item() * len(idx)
-        record = {"epoch": epoch + 1, "loss": total / len(order), "lr": optim.param_groups[0]["lr"]}
-        if val is not None:
-            val_uar = uar(np.asarray(y)[val], _predict(model, xt[val], device))
-            record["val_uar"] = val_uar
-            if val_uar > best:
-                best, since = val_uar, 0
-                best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
-            else:
-                since += 1
-        history.append(record)
-        if val is not None and patience is not None and since >= patience:
-            break
-    if best_state is not None:
-        model.load_state_dict(best_state)
-    model.eval()
+    history, keep = [], KeepBest(model, patience)
+
+    def batch_loss(idx: np.ndarray) -> torch.Tensor:
+        with _autocast(device):
+            return loss_fn(model(xt[idx]).float(), yt[idx])
+
+    def end_of_epoch(epoch: Epoch) -> bool:
+        history.append(
+            {"epoch": epoch.number, "loss": epoch.loss, "lr": optim.param_groups[0]["lr"]}
+        )
+        if val is None:
+            return False
+        history[-1]["val_uar"] = uar(np.asarray(y)[val], _predict(model, xt[val], device))
+        return keep(history[-1]["val_uar"])
+
+    run_epochs(
+        model,
+        optim,
+        epochs,
+        lambda: index_batches(gen.permutation(train), batch_size),
+        batch_loss,
+        scheduler=sched,
+        end_of_epoch=end_of_epoch,
+    )
+    keep.restore()
     return model, history
 
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 import numpy as np
 import torch
 from torch import nn
 
 from ..losses import DistanceRatioLoss
+from .loop import Epoch, index_batches, run_epochs
 
 
 class SiameseNet(nn.Module):
@@ -107,34 +108,40 @@ def train_siamese(
     bce, ratio = nn.BCEWithLogitsLoss(), DistanceRatioLoss()
     xt = torch.as_tensor(np.array(x), dtype=torch.float32, device=device)
     yt = torch.as_tensor(np.array(y), dtype=torch.long, device=device)
-    history = []
-    for _ in range(epochs):
+    history, totals = [], {}  # totals: the epoch's pair and distance losses, summed over pairs
+
+    def batches() -> Iterator:
         a, b, t = balanced_pairs(y, rng)
         order = rng.permutation(len(a))
         a, b, t = a[order], b[order], torch.as_tensor(t[order], dtype=torch.float32, device=device)
-        pair_total = dist_total = 0.0
+        totals.update(pair=0.0, distance=0.0)
         ratio.reset_counts()
-        for start in range(0, len(a), batch_size):
-            ia, ib = a[start : start + batch_size], b[start : start + batch_size]
-            optim.zero_grad()
-            loss = bce(model(xt[ia], xt[ib]), t[start : start + batch_size])
-            pair_total += loss.item() * len(ia)
-            if distance_weight > 0:
-                items = np.unique(np.concatenate([ia, ib]))
-                extra = ratio(model.embed(xt[items]), yt[items])
-                loss = loss + distance_weight * extra
-                dist_total += extra.item() * len(ia)
-            loss.backward()
-            optim.step()
+        return zip(*(index_batches(v, batch_size) for v in (a, b, t)), strict=True)
+
+    def batch_loss(batch: tuple[np.ndarray, np.ndarray, torch.Tensor]) -> torch.Tensor:
+        ia, ib, tb = batch
+        loss = bce(model(xt[ia], xt[ib]), tb)
+        totals["pair"] += loss.item() * len(ia)
+        if distance_weight > 0:
+            items = np.unique(np.concatenate([ia, ib]))
+            extra = ratio(model.embed(xt[items]), yt[items])
+            loss = loss + distance_weight * extra
+            totals["distance"] += extra.item() * len(ia)
+        return loss
+
+    def record(epoch: Epoch) -> None:
         history.append(
             {
-                "pair_loss": pair_total / len(a),
-                "distance_loss": dist_total / len(a),
+                "pair_loss": totals["pair"] / epoch.n_items,
+                "distance_loss": totals["distance"] / epoch.n_items,
                 "distance_batches": ratio.n_batches_,
                 "clamped_batches": ratio.n_clamped_,
             }
         )
-    model.eval()
+
+    run_epochs(
+        model, optim, epochs, batches, batch_loss, end_of_epoch=record, n_items=lambda b: len(b[0])
+    )
     return history
 
 
