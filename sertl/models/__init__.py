@@ -5,10 +5,8 @@ from .dense import DBNClassifier, TransferFCNN, fit_torch_classifier
 from .fewshot import (
     FewShotHead,
     clone,
-    nearest_centre,
     predict_head,
     predict_prototype,
-    shot_centres,
     train_head,
 )
 from .lian import (
@@ -29,10 +27,8 @@ __all__ = [
     "clone",
     "encode",
     "nt_xent",
-    "nearest_centre",
     "predict_head",
     "predict_prototype",
-    "shot_centres",
     "pretrained_encoder",
     "train_contrastive",
     "train_head",

@@ -14,7 +14,6 @@ import warnings
 
 import numpy as np
 import torch
-from sklearn.metrics import pairwise_distances_argmin
 from sklearn.neighbors import NearestCentroid
 from torch import nn
 
@@ -98,22 +97,6 @@ def predict_head(
     model.eval().to(device)
     emb, logits = model(torch.as_tensor(np.array(x), dtype=torch.float32, device=device))
     return logits.argmax(1).cpu().numpy(), emb.cpu().numpy()
-
-
-def shot_centres(embeddings: np.ndarray, y: np.ndarray, n_classes: int) -> np.ndarray:
-    """``cen``: the mean embedding of each class's shots, (n_classes, dim).
-
-    Raises:
-        ValueError: A class has no shot.
-    """
-    y = np.asarray(y)
-    _check_every_class(y, n_classes)
-    return np.stack([embeddings[y == c].mean(0) for c in range(n_classes)])
-
-
-def nearest_centre(embeddings: np.ndarray, centres: np.ndarray) -> np.ndarray:
-    """Index of the nearest centre (Euclidean) of each embedding (the first on a tie)."""
-    return pairwise_distances_argmin(embeddings, centres)
 
 
 def _check_every_class(y: np.ndarray, n_classes: int) -> None:

@@ -1,5 +1,4 @@
 import numpy as np
-import pytest
 import torch
 
 from sertl.losses import EmotionDistanceLoss
@@ -7,12 +6,10 @@ from sertl.models import (
     FewShotHead,
     clone,
     encode,
-    nearest_centre,
     nt_xent,
     predict_head,
     predict_prototype,
     pretrained_encoder,
-    shot_centres,
     train_contrastive,
     train_head,
 )
@@ -70,15 +67,6 @@ def test_head_pretrains_and_fine_tunes_with_a_metric_loss():
     assert not torch.equal(tuned.body[0].weight, head.body[0].weight)
     pred, emb = predict_head(head, x)
     assert (pred == y).mean() > 0.9 and emb.shape == (80, 64)
-
-
-def test_cen_is_the_shot_average_and_prototypes_take_the_nearest():
-    emb = np.array([[0.0, 0.0], [2.0, 0.0], [10.0, 10.0], [12.0, 10.0]])
-    cen = shot_centres(emb, np.array([0, 0, 1, 1]), 2)
-    np.testing.assert_array_equal(cen, [[1.0, 0.0], [11.0, 10.0]])
-    assert nearest_centre(np.array([[9.0, 9.0], [0.0, 1.0]]), cen).tolist() == [1, 0]
-    with pytest.raises(ValueError, match="no shot"):
-        shot_centres(emb, np.array([0, 0, 0, 0]), 2)
 
 
 def test_prototype_prediction_uses_the_support_centres_not_the_linear_layer():
