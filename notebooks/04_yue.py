@@ -399,16 +399,12 @@ plt.tight_layout()
 plt.show()
 _ = ctx.save(yue.recalls(keep).rename_axis("method").reset_index(), "recall_per_emotion")
 # %% [markdown]
-# Every pair's matrices (click to show):
+# Every pair's recall per emotion, the diagonal of its matrix (click to show):
 
 # %% tags=["hide-output"]
-per_pair = yue.confusions(keep, ("source", "target", "method"))
-fig, axes = plt.subplots(len(pairs), 3, figsize=(9, 2.9 * len(pairs)), squeeze=False)
-for r, (src, tgt) in enumerate(pairs):
-    for c, method in enumerate(METHODS):
-        plots.heatmap(
-            axes[r, c], per_pair[(src, tgt, method)], f"{src} → {tgt}: {method}", vmin=0, vmax=1
-        )
+per_pair = yue.pair_recalls(keep)
+fig, ax = plt.subplots(figsize=(5, 1 + 0.22 * len(per_pair)))
+plots.heatmap(ax, per_pair, "recall (%) per pair and method", fmt=".0f", vmin=0, vmax=100)
 plt.tight_layout()
 plt.show()
 

@@ -111,6 +111,19 @@ def recalls(rows: pd.DataFrame) -> pd.DataFrame:
     ).T.reindex(list(METHODS))
 
 
+def pair_recalls(rows: pd.DataFrame) -> pd.DataFrame:
+    """Recall (%) per emotion of every pair and method: one row each, ``"src → tgt: method"``.
+
+    The diagonal of each pair's pooled confusion matrix (:func:`confusions`), so
+    that every pair fits one compact figure instead of one matrix per panel.
+    """
+    mats = confusions(rows, ("source", "target", "method"))
+    return 100 * pd.DataFrame(
+        {f"{s} → {t}: {m}": np.diag(mat.to_numpy()) for (s, t, m), mat in mats.items()},
+        index=pd.Index(list(EMOTIONS), name="emotion"),
+    ).T.rename_axis("pair: method")
+
+
 def configuration(
     rows: pd.DataFrame, classifier: str, source_pretrain: bool, extractor: str, k: int
 ) -> pd.DataFrame:

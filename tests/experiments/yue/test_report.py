@@ -15,6 +15,11 @@ def test_prototypes_beat_chance_and_the_summaries_agree(rows):
     for method, mat in yue.confusions(keep).items():
         np.testing.assert_allclose(mat.sum(axis=1), 1.0)
         assert list(mat.index) == list(yue.EMOTIONS) and method in yue.METHODS
+    per_pair = yue.pair_recalls(keep)
+    mats = yue.confusions(keep, ("source", "target", "method"))
+    assert len(per_pair) == len(mats) and list(per_pair.columns) == list(yue.EMOTIONS)
+    for (s, t, m), mat in mats.items():
+        np.testing.assert_allclose(per_pair.loc[f"{s} → {t}: {m}"], 100 * np.diag(mat))
 
 
 def test_variant_tests_pair_each_method_with_its_variants(rows):
