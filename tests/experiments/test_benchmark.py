@@ -467,3 +467,21 @@ def test_summary_marks_cells_not_above_chance():
 def test_settings_are_built_from_the_chapter_parameters_in_one_call():
     s = bench.Settings.from_params({"n_trees": 7, "conv": [[2, 3, 2]], "other": 1}, device="cpu")
     assert s.n_trees == 7 and s.conv == ((2, 3, 2),) and s.device == "cpu"
+
+
+def test_corpus_z_standardises_each_feature_or_frequency_bin_on_the_corpus():
+    rng = np.random.default_rng(0)
+    x = 5 + 3 * rng.normal(size=(50, 4))
+    x[:, 3] = 7.0  # a constant feature becomes 0, not NaN
+    z = bench.corpus_z(x)
+    np.testing.assert_allclose(z[:, :3].mean(0), 0, atol=1e-6)
+    np.testing.assert_allclose(z[:, :3].std(0), 1, atol=1e-5)
+    assert (z[:, 3] == 0).all()
+    spec = (10 + rng.normal(size=(6, 3, 20)) * np.array([1, 2, 3])[None, :, None]).astype(
+        np.float16
+    )
+    zs = bench.corpus_z(spec)
+    assert zs.dtype == np.float16 and zs.shape == spec.shape
+    per_bin = zs.astype(np.float32).transpose(1, 0, 2).reshape(3, -1)
+    np.testing.assert_allclose(per_bin.mean(1), 0, atol=1e-2)
+    np.testing.assert_allclose(per_bin.std(1), 1, atol=1e-2)

@@ -60,7 +60,18 @@ from .methods import (
     predict,
     train_source_model,
 )
-from .run import KEYS, cell, cells, pairs_of, prepare, run, source_cell, source_models, support_draw
+from .run import (
+    KEYS,
+    cell,
+    cells,
+    corpus_z,
+    pairs_of,
+    prepare,
+    run,
+    source_cell,
+    source_models,
+    support_draw,
+)
 from .summary import (
     PAPER_COLOURS,
     Ranking,
@@ -75,6 +86,7 @@ from .summary import (
 )
 
 __all__ = [
+    "corpus_z",
     "chance_sentences",
     "ANDOVA",
     "ANDOVA_NAMES",

@@ -46,6 +46,7 @@ def prepare(
     spectrogram_seconds: float = 3.0,
     max_files: int | None = None,
     seed: int = 0,
+    standardise_corpora: bool = True,
 ) -> dict[str, dict]:
     """The four emotions of each corpus, with every input the methods need.
 
@@ -55,6 +56,9 @@ def prepare(
         spectrogram_seconds: Crop of the log spectrograms (pairwise task only).
         max_files: At most this many files per corpus, stratified (quick runs).
         seed: Seed of that subsample.
+        standardise_corpora: Standardise every input of each corpus with that
+            corpus's own statistics, without labels (:func:`corpus_z`), before any
+            method sees it.
 
     Returns:
         ``{corpus: {"table", "y", "speaker", "file", "X": {input: array}}}``, rows
@@ -84,6 +88,8 @@ def prepare(
         common = [f for f in table["file"] if all(f in idx.index for idx, _ in arrays.values())]
         table = table.set_index("file", drop=False).loc[common].reset_index(drop=True)
         X = {k: np.asarray(x[idx[common].to_numpy()]) for k, (idx, x) in arrays.items()}
+        if standardise_corpora:
+            X = {k: corpus_z(x) for k, x in X.items()}
         out[name] = {
             "table": table,
             "file": table["file"].to_numpy(dtype=str),
@@ -92,6 +98,22 @@ def prepare(
             "X": X,
         }
     return out
+
+
+def corpus_z(x: np.ndarray) -> np.ndarray:
+    """``x`` standardised with its own mean and deviation, per feature (per frequency bin).
+
+    Rows are utterances; a 3-d input (utterances, bins, frames) is standardised per
+    bin over utterances and frames. The dtype is kept. Constant features become 0.
+    The corpus normalisation of Schuller et al. (2010): a model trained on one
+    corpus otherwise meets another corpus's offsets (level, recording chain), which
+    can send every test utterance to one class.
+    """
+    axes = (0, 2) if x.ndim == 3 else (0,)
+    x32 = x.astype(np.float32)
+    mean = x32.mean(axis=axes, keepdims=True)
+    std = x32.std(axis=axes, keepdims=True)
+    return ((x32 - mean) / np.where(std > 0, std, 1)).astype(x.dtype)
 
 
 def pairs_of(corpora: Sequence[str]) -> list[tuple[str, str]]:
